@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from coverage.models import Enterprise, Industry, Membership, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    search_fields = ["code", "name"]
+    list_filter = ["level"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_key"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "kind", "region", "industry", "is_key"]
+    list_filter = ["kind", "is_key", "industry"]
+    search_fields = ["name", "credit_code"]
+    autocomplete_fields = ["region"]
+    list_select_related = ["region", "industry"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "enterprise", "region", "department"]
+    list_filter = ["role", "department"]
+    autocomplete_fields = ["user", "enterprise", "region"]
+    list_select_related = ["user", "enterprise", "region"]

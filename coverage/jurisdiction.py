@@ -1,0 +1,67 @@
+"""Who may see what: a regulator their region and everything below it, an administrator
+their own organisation. Every view, export and API endpoint reads through these."""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from coverage.models import Enterprise, Membership, Region
+
+
+def _regulated_paths(user) -> list[str]:
+    memberships = getattr(user, "_regulated_paths", None)
+    if memberships is None:
+        memberships = list(
+            Membership.objects.filter(user=user, role=Membership.Role.REGULATOR).values_list(
+                "region__path", flat=True
+            )
+        )
+        user._regulated_paths = memberships
+    return memberships
+
+
+def _under_any(paths: list[str], field: str) -> Q:
+    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
+
+
+def regions_in_scope(user) -> QuerySet[Region]:
+    """Regions the user regulates, with all their sub-regions."""
+    if not user.is_authenticated:
+        return Region.objects.none()
+    if user.is_superuser:
+        return Region.objects.all()
+    paths = _regulated_paths(user)
+    if not paths:
+        return Region.objects.none()
+    return Region.objects.filter(_under_any(paths, "path"))
+
+
+def enterprises_in_scope(user) -> QuerySet[Enterprise]:
+    """Organisations the user may see: in a regulated region, or administered by the user."""
+    if not user.is_authenticated:
+        return Enterprise.objects.none()
+    if user.is_superuser:
+        return Enterprise.objects.all()
+    condition = Q(
+        memberships__user=user,
+        memberships__role__in=[
+            Membership.Role.ENTERPRISE_ADMIN,
+            Membership.Role.INSTITUTION_ADMIN,
+        ],
+    )
+    paths = _regulated_paths(user)
+    if paths:
+        condition |= _under_any(paths, "region__path")
+    # The membership join can repeat an enterprise; filtering by id keeps the queryset plain.
+    return Enterprise.objects.filter(pk__in=Enterprise.objects.filter(condition).values("pk"))
+
+
+def enterprise_in_scope_or_404(user, **lookup) -> Enterprise:
+    """The enterprise, or 404 when it does not exist or is outside the user's scope alike."""
+    return get_object_or_404(enterprises_in_scope(user), **lookup)
+
+
+def region_in_scope_or_404(user, **lookup) -> Region:
+    return get_object_or_404(regions_in_scope(user), **lookup)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from coverage import views
+
+app_name = "coverage"
+
+urlpatterns = [
+    path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("enterprises/<str:credit_code>/", views.enterprise_detail, name="enterprise_detail"),
+]

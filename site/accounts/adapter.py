@@ -1,0 +1,108 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from accounts.sms import Purpose, sms_send
+from coverage.identifiers import mobile_to_e164
+
+
+class MainlandMobileField(forms.CharField):
+    """A mobile number as people type it (138 0013 8000, +86-138…), cleaned to E.164.
+
+    allauth's own PhoneField accepts E.164 only, which no Chinese user types.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Mobile number"))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "type": "tel",
+                    "inputmode": "tel",
+                    "autocomplete": "tel",
+                    "placeholder": gettext_lazy("11-digit mobile number"),
+                }
+            ),
+        )
+        kwargs.pop("validators", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        try:
+            return mobile_to_e164(value)
+        except ValidationError as error:
+            raise ValidationError(error.messages, code="invalid_phone") from error
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def phone_form_field(self, **kwargs):
+        return MainlandMobileField(**kwargs)
+
+    def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
+        minutes = settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60
+        sms_send(
+            phone=phone,
+            purpose=Purpose.VERIFICATION_CODE,
+            params={"code": code, "minutes": minutes},
+            text=_(
+                "[%(signature)s] Your verification code is %(code)s, valid for %(minutes)d "
+                "minutes. Do not share it with anyone."
+            )
+            % {"signature": settings.SMS_SIGNATURE, "code": code, "minutes": minutes},
+        )
+
+    def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
+        # Sent to the number's owner, never shown to whoever typed it: the page looks the
+        # same for registered and unregistered numbers.
+        sms_send(
+            phone=phone,
+            purpose=Purpose.UNKNOWN_ACCOUNT,
+            text=_(
+                "[%(signature)s] Someone asked to sign in with this number, which has no "
+                "account yet. To use the platform, choose “Register” on the sign-in page."
+            )
+            % {"signature": settings.SMS_SIGNATURE},
+        )
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        sms_send(
+            phone=phone,
+            purpose=Purpose.ACCOUNT_EXISTS,
+            text=_(
+                "[%(signature)s] Someone tried to register this number, which already has an "
+                "account. To use it, choose “Sign in” and request a code."
+            )
+            % {"signature": settings.SMS_SIGNATURE},
+        )
+
+    def set_phone(self, user: User, phone: str, verified: bool) -> None:
+        user.phone = phone
+        user.phone_verified = verified
+        if user.pk:  # allauth also calls this on a signup's user before it is saved
+            user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user: User) -> tuple[str, bool] | None:
+        return (user.phone, user.phone_verified) if user.phone else None
+
+    def set_phone_verified(self, user: User, phone: str) -> None:
+        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+        user.phone_verified = True
+
+    def get_user_by_phone(self, phone: str) -> User | None:
+        return User.objects.filter(phone=phone, is_active=True).first()
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        # Workers sign up with a phone only; an empty email must be NULL to stay unique.
+        user.email = user.email or None
+        if commit:
+            user.save()
+        return user

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_install
+from coverage.demo import demo_coverage_install
+from publicity.demo import home_page_install
+
+
+class Command(BaseCommand):
+    help = "Load the Chinese demo data (regions, industries, organisations, sign-ins, home page)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        demo_coverage_install()
+        demo_accounts_install()
+        home_page_install()
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        self.stdout.write("Demo sign-ins (SMS codes are printed in this terminal):")
+        for spec in DEMO_ACCOUNTS:
+            line = f"  {spec.role:<17} {spec.name}  phone {spec.phone}"
+            if spec.email:
+                line += f"  or {spec.email} / {DEMO_PASSWORD}"
+            self.stdout.write(line)

@@ -1,0 +1,32 @@
+"""The test suite. DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis (CI)."""
+
+from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": env.cache("TEST_CACHE_URL", default="locmemcache://")}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "test-media"
+SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: the Celery worker that integration tests start is another process.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # Apart from the development queue, so a test never runs (or eats) a developer's tasks.
+    _test_broker_dir = VAR_DIR / "test-celery"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_test_broker_dir / "queue"),
+        "data_folder_out": str(_test_broker_dir / "queue"),
+        "processed_folder": str(_test_broker_dir / "processed"),
+        "control_folder": str(_test_broker_dir / "control"),
+        "store_processed": False,
+    }
+    for _folder in ("queue", "processed", "control"):
+        (_test_broker_dir / _folder).mkdir(parents=True, exist_ok=True)

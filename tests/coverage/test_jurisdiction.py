@@ -1,0 +1,112 @@
+import pytest
+from django.urls import reverse
+
+from coverage.jurisdiction import enterprises_in_scope, regions_in_scope
+from coverage.models import Membership
+from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(jilin):
+    """Two counties of 长春市 and one county of 吉林市, an enterprise in each."""
+    return {
+        "nanguan": EnterpriseFactory(region=jilin["220102"], name="南关企业"),
+        "kuancheng": EnterpriseFactory(region=jilin["220103"], name="宽城企业"),
+        "changyi": EnterpriseFactory(region=jilin["220202"], name="昌邑企业"),
+        "regions": jilin,
+    }
+
+
+def regulator_of(region, **extra):
+    return MembershipFactory(
+        role=Membership.Role.REGULATOR, enterprise=None, region=region, **extra
+    ).user
+
+
+def enterprise_url(enterprise):
+    return reverse("coverage:enterprise_detail", args=[enterprise.credit_code])
+
+
+def region_url(code):
+    return reverse("coverage:region_detail", args=[code])
+
+
+def test_county_regulator_sees_only_their_county(client, world):
+    client.force_login(regulator_of(world["regions"]["220102"]))
+
+    assert client.get(enterprise_url(world["nanguan"])).status_code == 200
+    assert client.get(enterprise_url(world["kuancheng"])).status_code == 404
+    assert client.get(enterprise_url(world["changyi"])).status_code == 404
+    assert client.get(region_url("220102")).status_code == 200
+    assert client.get(region_url("220103")).status_code == 404
+    assert client.get(region_url("220100")).status_code == 404
+
+
+def test_city_regulator_sees_every_county_of_the_city_and_nothing_else(client, world):
+    user = regulator_of(world["regions"]["220100"])
+    client.force_login(user)
+
+    assert client.get(enterprise_url(world["nanguan"])).status_code == 200
+    assert client.get(enterprise_url(world["kuancheng"])).status_code == 200
+    assert client.get(enterprise_url(world["changyi"])).status_code == 404
+    page = client.get(region_url("220100")).text
+    assert "南关企业" in page and "宽城企业" in page and "昌邑企业" not in page
+    assert set(enterprises_in_scope(user)) == {world["nanguan"], world["kuancheng"]}
+    assert {r.code for r in regions_in_scope(user)} >= {"220100", "220102", "220183"}
+    assert "220202" not in {r.code for r in regions_in_scope(user)}
+
+
+def test_city_code_prefix_does_not_leak_a_neighbour(jilin):
+    # 220100 must not match a code that merely starts with the same digits elsewhere.
+    user = regulator_of(jilin["220100"])
+    assert all(r.path.startswith("/220000/220100/") for r in regions_in_scope(user))
+
+
+def test_enterprise_admin_sees_only_their_enterprise(client, world):
+    admin = MembershipFactory(enterprise=world["nanguan"]).user
+    client.force_login(admin)
+
+    assert client.get(enterprise_url(world["nanguan"])).status_code == 200
+    assert client.get(enterprise_url(world["kuancheng"])).status_code == 404
+    assert client.get(region_url("220102")).status_code == 404
+
+
+def test_worker_without_a_role_sees_no_enterprise(client, world):
+    client.force_login(UserFactory())
+    assert client.get(enterprise_url(world["nanguan"])).status_code == 404
+    assert client.get(region_url("220000")).status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, world):
+    response = client.get(enterprise_url(world["nanguan"]))
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
+
+
+def test_regulator_with_two_regions_sees_both(client, world):
+    user = regulator_of(world["regions"]["220102"])
+    MembershipFactory(
+        user=user,
+        role=Membership.Role.REGULATOR,
+        enterprise=None,
+        region=world["regions"]["220202"],
+    )
+    assert set(enterprises_in_scope(user)) == {world["nanguan"], world["changyi"]}
+
+
+def test_region_page_query_count_does_not_grow_with_enterprises(
+    client, world, django_assert_max_num_queries
+):
+    regions = world["regions"]
+    client.force_login(regulator_of(regions["220100"]))
+    client.get(region_url("220100"))  # warm the session and the content types
+
+    with django_assert_max_num_queries(12) as few:
+        client.get(region_url("220100"))
+    for n in range(30):
+        EnterpriseFactory(region=regions["220104" if n % 2 else "220105"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(region_url("220100"))
+    assert response.context["page"].paginator.count == 32
