@@ -44,3 +44,12 @@ def test_coverage_imports_none_of_the_parts_above_it():
 
 def test_uploads_are_not_in_the_media_package():
     assert not Path(settings.MEDIA_ROOT).resolve().is_relative_to((ROOT / "media").resolve())
+
+
+def test_compose_file_runs_every_service_of_a_node():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text(encoding="utf-8"))
+    assert {"db", "redis", "web", "worker", "beat"} <= set(compose["services"])
+    assert (ROOT / "docker" / "Dockerfile").exists()
+    assert (ROOT / "docker" / "example.env").exists()
