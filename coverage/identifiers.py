@@ -122,3 +122,8 @@ def clean_credit_code(raw: str) -> str:
             code="invalid_credit_code",
             params={"value": raw},
         ) from error
+
+
+def validate_credit_code(value: str) -> None:
+    """Model-field validator form of `clean_credit_code`."""
+    clean_credit_code(value)

@@ -1,6 +1,22 @@
-from django.db import transaction
+import datetime
+from decimal import Decimal
 
-from coverage.models import Enterprise, Industry, Region
+from django.db import transaction
+from django.utils import timezone
+
+from coverage.identifiers import clean_id_number, clean_mobile, mask_mobile
+from coverage.models import (
+    AuditLog,
+    Enterprise,
+    Industry,
+    Person,
+    Region,
+    RosterEntry,
+    TrainingRecord,
+    TrainingTarget,
+)
+from coverage.models.people import KEY_ROLES
+from coverage.pii import pii_encrypt, pii_lookup_hash
 
 JILIN_CODE = "220000"
 # Addressed by the plan as regions of their own, without GB/T 2260 codes of their own.
@@ -76,3 +92,116 @@ def enterprise_save(
     enterprise.full_clean()
     enterprise.save()
     return enterprise
+
+
+def person_find(*, id_number: str) -> Person | None:
+    """The person with this (already cleaned) ID number, found by keyed hash."""
+    return Person.objects.filter(id_number_hash=pii_lookup_hash(id_number)).first()
+
+
+def person_save(*, id_number: str, name: str, phone: str = "") -> tuple[Person, bool]:
+    """Create the person or update name and phone; returns (person, changed)."""
+    id_number = clean_id_number(id_number)
+    phone = clean_mobile(phone) if phone else ""
+    person = person_find(id_number=id_number)
+    if person is None:
+        person = Person.objects.create(
+            id_number_hash=pii_lookup_hash(id_number),
+            id_number_encrypted=pii_encrypt(id_number),
+            name=name,
+            phone_encrypted=pii_encrypt(phone),
+            **Person.masks(id_number=id_number, phone=phone),
+        )
+        return person, True
+    changed = person.name != name or (phone and person.phone != phone)
+    if changed:
+        person.name = name
+        if phone:
+            person.phone_encrypted = pii_encrypt(phone)
+            person.phone_masked = mask_mobile(phone)
+        person.save(update_fields=["name", "phone_encrypted", "phone_masked", "updated_at"])
+    return person, bool(changed)
+
+
+def roster_entry_end(*, entry: RosterEntry, on: datetime.date | None = None) -> RosterEntry:
+    """The person left (or changed role): the entry ends, and is kept as history."""
+    entry.end_date = max(on or timezone.localdate(), entry.start_date)
+    entry.save(update_fields=["end_date", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def training_target_default() -> TrainingTarget:
+    """The plan's target: key roles trained at least once in 2021–2025; safe to re-run."""
+    target, _created = TrainingTarget.objects.get_or_create(
+        code="plan-2021-2025",
+        defaults={
+            "name": "工伤预防五年行动计划（2021—2025年）三类人员培训全覆盖",
+            "start_date": datetime.date(2021, 1, 1),
+            "end_date": datetime.date(2025, 12, 31),
+            "required_roles": [str(role) for role in KEY_ROLES],
+            "qualifying_kinds": [str(kind) for kind in TrainingTarget.Kind],
+        },
+    )
+    return target
+
+
+@transaction.atomic
+def training_record(
+    *,
+    person: Person,
+    kind: str,
+    occurred_on: datetime.date,
+    title: str,
+    source_key: str,
+    hours: Decimal | int | float = 0,
+    targets: list[TrainingTarget] | None = None,
+    evidence=None,
+) -> tuple[TrainingRecord, bool]:
+    """Record one training of a person; the same source never records twice.
+
+    Without `targets`, the record counts toward every target whose period contains its date
+    and which accepts its kind. Returns (record, created).
+    """
+    record, created = TrainingRecord.objects.get_or_create(
+        person=person,
+        source_key=source_key,
+        defaults={
+            "kind": kind,
+            "occurred_on": occurred_on,
+            "title": title,
+            "hours": Decimal(str(hours)),
+            **({"evidence": evidence} if evidence else {}),
+        },
+    )
+    if created:
+        if targets is None:
+            targets = [
+                target
+                for target in TrainingTarget.objects.filter(
+                    start_date__lte=occurred_on, end_date__gte=occurred_on
+                )
+                if not target.qualifying_kinds or kind in target.qualifying_kinds
+            ]
+        record.targets.set(targets)
+    return record, created
+
+
+def audit_log(
+    *,
+    user,
+    action: str,
+    subject: str,
+    rows: int = 0,
+    contains_personal_data: bool = False,
+    ip_address: str | None = None,
+) -> AuditLog:
+    """Write one audit entry (exports and full views of personal data must call this)."""
+    return AuditLog.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        subject=subject[:300],
+        rows=rows,
+        contains_personal_data=contains_personal_data,
+        ip_address=ip_address,
+    )

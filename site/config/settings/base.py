@@ -16,6 +16,13 @@ VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-change-me")
+
+# Personal information at rest (coverage/pii.py). Comma-separated Fernet keys, newest first
+# (README, "Configuration", shows how to generate one).
+# The development defaults are public and must never hold real data: production refuses them.
+DEV_PII_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LWZvci1yZWE="
+PII_ENCRYPTION_KEYS = env.list("PII_ENCRYPTION_KEYS", default=[DEV_PII_ENCRYPTION_KEY])
+PII_HASH_KEY = env("PII_HASH_KEY", default="development-only-hash-key")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

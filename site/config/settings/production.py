@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, DEV_PII_ENCRYPTION_KEY, PII_ENCRYPTION_KEYS, PII_HASH_KEY, env
 
 DEBUG = False
 
@@ -14,6 +14,12 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(S
         '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+if DEV_PII_ENCRYPTION_KEY in PII_ENCRYPTION_KEYS or PII_HASH_KEY.startswith("development-only"):
+    raise ImproperlyConfigured(
+        "PII_ENCRYPTION_KEYS and PII_HASH_KEY must be set in production (see README, "
+        "Configuration): ID numbers and phones are encrypted with them."
+    )
 
 # TLS ends at the reverse proxy, which says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from coverage.identifiers import clean_credit_code
+from coverage.identifiers import validate_credit_code
 
 
 class Region(models.Model):
@@ -53,10 +53,6 @@ class Industry(models.Model):
         return self.name
 
 
-def _validate_credit_code(value: str) -> None:
-    clean_credit_code(value)
-
-
 class Enterprise(models.Model):
     """An organisation with a roster: an enterprise, a training institution or a school."""
 
@@ -69,7 +65,7 @@ class Enterprise(models.Model):
         _("unified social credit code"),
         max_length=18,
         unique=True,
-        validators=[_validate_credit_code],
+        validators=[validate_credit_code],
     )
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ENTERPRISE)
@@ -85,6 +81,9 @@ class Enterprise(models.Model):
         related_name="enterprises",
     )
     is_key = models.BooleanField(_("key enterprise"), default=False)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -93,6 +92,26 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class KeyDesignation(models.Model):
+    """A year in which a region designated the enterprise as key (the plan: yearly, from data)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="key_designations"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("key designation")
+        verbose_name_plural = _("key designations")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="key_designation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}"
 
 
 class Department(models.TextChoices):

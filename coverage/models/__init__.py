@@ -1,0 +1,27 @@
+from coverage.models.audit import AuditLog
+from coverage.models.organisations import (
+    Department,
+    Enterprise,
+    Industry,
+    KeyDesignation,
+    Membership,
+    Region,
+)
+from coverage.models.people import Person, Role, RosterEntry, RosterImport
+from coverage.models.training import TrainingRecord, TrainingTarget
+
+__all__ = [
+    "AuditLog",
+    "Department",
+    "Enterprise",
+    "Industry",
+    "KeyDesignation",
+    "Membership",
+    "Person",
+    "Region",
+    "Role",
+    "RosterEntry",
+    "RosterImport",
+    "TrainingRecord",
+    "TrainingTarget",
+]
