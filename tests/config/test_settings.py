@@ -10,6 +10,8 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "k" * 20 + "9f2Qx7LmZpR4tYvW8sN1cJ6hB3dG5aE0uK" + "x" * 10,
     "ALLOWED_HOSTS": "gsyf.example.cn",
+    "PII_ENCRYPTION_KEYS": "q0lV4n3Qm9eEJ6M5cQ1bPpY8tqQwzv7hX2kR5sN0aLc=",
+    "PII_HASH_KEY": "a-real-random-hash-key-for-the-test-0123456789",
 }
 
 
@@ -35,6 +37,21 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret):
     result = manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": secret})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["PII_ENCRYPTION_KEYS", "PII_HASH_KEY"])
+def test_production_refuses_to_start_with_the_development_pii_keys(missing):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env={k: v for k, v in {**os.environ, **env}.items() if k != missing},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert missing in result.stderr
 
 
 @pytest.mark.django_db
