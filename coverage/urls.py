@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from coverage import views
 
@@ -7,4 +7,5 @@ app_name = "coverage"
 urlpatterns = [
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
     path("enterprises/<str:credit_code>/", views.enterprise_detail, name="enterprise_detail"),
+    path("", include("coverage.import_urls")),
 ]

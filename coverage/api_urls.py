@@ -1,0 +1,2 @@
+# The read-only data-sharing API, under /api/.
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+# Roster import pages (upload, preview, commit, template, rejected rows), under /coverage/.
+urlpatterns: list = []
