@@ -46,3 +46,75 @@ def demo_coverage_install() -> list[Enterprise]:
         )
         for code, name, county, industry, kind, is_key in DEMO_ENTERPRISES
     ]
+
+
+# Family and given names for demo people: plausible, fictional.
+_FAMILY = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+_GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超"]
+# (credit code, people on the roster, share of key-role people already trained)
+DEMO_ROSTERS = [
+    ("91220104MA17A00014", 14, 0.6),
+    ("91220202MA17B00027", 10, 1.0),
+    ("91220102MA17C0003W", 16, 0.35),
+    ("91220502MA17D0004C", 8, 0.5),
+    ("91220103MA17E00051", 0, 0.0),  # roster not uploaded yet: "roster missing"
+    ("91222401MA17F00067", 6, 0.0),
+]
+_ROLE_CYCLE = ["manager", "safety_head", "team_leader", "team_leader", "other", "other"]
+
+
+def demo_id_number(serial: int, region_code: str) -> str:
+    from stdnum.cn import ric
+
+    birth = f"{1970 + serial % 30}{serial % 12 + 1:02d}{serial % 27 + 1:02d}"
+    body = f"{region_code}{birth}{serial % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+@transaction.atomic
+def demo_people_install() -> None:
+    """Rosters and training for the demo enterprises, so every dashboard state shows; safe to
+    re-run (people are found by ID number, entries and records by their keys)."""
+    import datetime
+
+    from coverage.models import RosterEntry
+    from coverage.services import person_save, training_record, training_target_default
+
+    target = training_target_default()
+    serial = 0
+    for code, size, trained_share in DEMO_ROSTERS:
+        enterprise = Enterprise.objects.get(credit_code=code)
+        key_total = sum(1 for n in range(size) if _ROLE_CYCLE[n % len(_ROLE_CYCLE)] != "other")
+        key_seen = 0
+        for n in range(size):
+            serial += 1
+            role = _ROLE_CYCLE[n % len(_ROLE_CYCLE)]
+            name = _FAMILY[serial % len(_FAMILY)] + _GIVEN[serial % len(_GIVEN)]
+            person, _changed = person_save(
+                id_number=demo_id_number(serial, enterprise.region.code),
+                name=name,
+                phone=f"139{serial:08d}",
+            )
+            RosterEntry.objects.get_or_create(
+                person=person,
+                enterprise=enterprise,
+                end_date=None,
+                defaults={
+                    "role": role,
+                    "department": "安全环保部" if role != "team_leader" else "生产一班",
+                    "start_date": datetime.date(2020, 3, 1),
+                },
+            )
+            if role != "other":
+                key_seen += 1
+                if key_seen <= round(trained_share * key_total):
+                    training_record(
+                        person=person,
+                        kind="online",
+                        occurred_on=datetime.date(2022, 1, 1)
+                        + datetime.timedelta(days=serial * 11),
+                        title="工伤预防基础知识（线上）",
+                        source_key="demo:online-basics",
+                        hours=4,
+                        targets=[target],
+                    )

@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
@@ -24,6 +25,8 @@ CONTENT_TYPES = {
 
 
 def neutralise(value):
+    if isinstance(value, Promise):  # lazy translations (role labels) are written as text
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

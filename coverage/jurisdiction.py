@@ -58,6 +58,12 @@ def enterprises_in_scope(user) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(pk__in=Enterprise.objects.filter(condition).values("pk"))
 
 
+def region_ancestors_in_scope(user, region: Region) -> list[Region]:
+    """The region's ancestors the user may open (breadcrumbs), top first."""
+    codes = region.path.strip("/").split("/")[:-1]
+    return list(regions_in_scope(user).filter(code__in=codes).order_by("path"))
+
+
 def enterprise_in_scope_or_404(user, **lookup) -> Enterprise:
     """The enterprise, or 404 when it does not exist or is outside the user's scope alike."""
     return get_object_or_404(enterprises_in_scope(user), **lookup)
@@ -65,3 +71,23 @@ def enterprise_in_scope_or_404(user, **lookup) -> Enterprise:
 
 def region_in_scope_or_404(user, **lookup) -> Region:
     return get_object_or_404(regions_in_scope(user), **lookup)
+
+
+def administers(user, enterprise: Enterprise) -> bool:
+    """An administrator of this very organisation (who keeps its roster)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user,
+            enterprise=enterprise,
+            role__in=[Membership.Role.ENTERPRISE_ADMIN, Membership.Role.INSTITUTION_ADMIN],
+        ).exists()
+    )
+
+
+def sees_full_identifiers(user, enterprise: Enterprise) -> bool:
+    """Full ID numbers and phones: only the organisation's own administrators need them (to
+    reconcile the roster with their HR records); regulators work with masked data."""
+    return administers(user, enterprise)

@@ -251,7 +251,11 @@ def coverage_by_subregion(
         )
         for child in children
     ]
-    return sorted(figures, key=lambda f: (f.people.percent is not None, f.people.percent or 0))
+    # Worst first; regions without any key enterprise have nothing to do and go last.
+    return sorted(
+        figures,
+        key=lambda f: (not f.key_enterprises, f.people.percent is not None, f.people.percent or 0),
+    )
 
 
 def people_not_covered(

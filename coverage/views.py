@@ -1,32 +1,196 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from coverage.dashboard import (
+    EnterpriseFilterForm,
+    Table,
+    breakdown_table,
+    enterprise_table,
+    enterprises_filtered,
+    subregion_table,
+    target_choice,
+)
+from coverage.exports import table_export
 from coverage.jurisdiction import (
     enterprise_in_scope_or_404,
     enterprises_in_scope,
+    region_ancestors_in_scope,
     region_in_scope_or_404,
+    sees_full_identifiers,
 )
+from coverage.models import Enterprise, Role, RosterEntry, TrainingTarget
+from coverage.selectors import (
+    coverage_by_industry,
+    coverage_by_role,
+    coverage_by_subregion,
+    coverage_totals,
+    days_to_deadline,
+    enterprises_with_coverage,
+    people_not_covered,
+    region_figures,
+)
+
+ROLE_LABELS = dict(Role.choices)
+PAGE_SIZE = 50
+
+
+def _export(request, table: Table, *, subject: str, filename: str, personal: bool = False):
+    return table_export(
+        request=request,
+        subject=subject,
+        headers=table.headers,
+        rows=table.rows,
+        fmt=request.GET.get("export", "xlsx"),
+        filename=filename,
+        contains_personal_data=personal,
+    )
+
+
+def _no_target(request):
+    return render(request, "coverage/no_target.html", status=200)
 
 
 @login_required
 def region_detail(request, code):
     region = region_in_scope_or_404(request.user, code=code)
-    enterprises = (
-        enterprises_in_scope(request.user)
-        .filter(region__path__startswith=region.path)
-        .select_related("region", "industry")
-        .order_by("region__path", "name")
+    target = target_choice(request.GET.get("target"))
+    if target is None:
+        return _no_target(request)
+    scope = enterprises_in_scope(request.user)
+    in_region = scope.filter(region__path__startswith=region.path)
+    form = EnterpriseFilterForm(request.GET or None, region=region)
+    enterprises = enterprises_filtered(
+        enterprises_with_coverage(target=target, enterprises=in_region), form
     )
-    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    subregions = coverage_by_subregion(target=target, region=region, enterprises=scope)
+    by_role = [
+        (ROLE_LABELS[role], figures)
+        for role, figures in coverage_by_role(target=target, enterprises=in_region).items()
+    ]
+    by_industry = [
+        (name or _("No industry"), figures)
+        for _code, name, figures in coverage_by_industry(target=target, enterprises=in_region)
+    ]
+
+    tables = {
+        "enterprises": lambda: enterprise_table(enterprises),
+        "subregions": lambda: subregion_table(subregions),
+        "roles": lambda: breakdown_table(_("Role"), by_role),
+        "industries": lambda: breakdown_table(_("Industry"), by_industry),
+    }
+    if request.GET.get("export") and request.GET.get("table") in tables:
+        name = request.GET["table"]
+        return _export(
+            request,
+            tables[name](),
+            subject=f"{region.name} {target.code} {name}",
+            filename=f"{region.name}-{name}",
+        )
+
     return render(
         request,
-        "coverage/region_detail.html",
-        {"region": region, "children": region.children.all(), "page": page},
+        "coverage/region_dashboard.html",
+        {
+            "region": region,
+            "ancestors": region_ancestors_in_scope(request.user, region),
+            "target": target,
+            "targets": TrainingTarget.objects.all(),
+            "summary": region_figures(target=target, region=region, enterprises=scope),
+            "days_left": days_to_deadline(target),
+            "subregions": subregions,
+            "by_role": by_role,
+            "by_industry": by_industry,
+            "form": form,
+            "page": Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page")),
+            "chart_data": {
+                "subregions": [
+                    [f.region.name, f.people.percent or 0] for f in subregions if f.people.required
+                ],
+                "roles": [[label, f.percent or 0] for label, f in by_role],
+                "industries": [[label, f.percent or 0] for label, f in by_industry],
+            },
+            "query": request.GET.copy(),
+        },
     )
 
 
 @login_required
 def enterprise_detail(request, credit_code):
     enterprise = enterprise_in_scope_or_404(request.user, credit_code=credit_code)
-    return render(request, "coverage/enterprise_detail.html", {"enterprise": enterprise})
+    target = target_choice(request.GET.get("target"))
+    if target is None:
+        return _no_target(request)
+    one = Enterprise.objects.filter(pk=enterprise.pk)
+    full = sees_full_identifiers(request.user, enterprise)
+    missing = people_not_covered(target=target, enterprises=one)
+    show_history = request.GET.get("history") == "1"
+    roster = (
+        RosterEntry.objects.filter(enterprise=enterprise)
+        .filter(Q() if show_history else Q(end_date__isnull=True))
+        .select_related("person")
+        .order_by("end_date", "role", "person__name")
+    )
+
+    if request.GET.get("export") and request.GET.get("table") in ("missing", "roster"):
+        name = request.GET["table"]
+        entries = missing if name == "missing" else roster
+        return _export(
+            request,
+            person_table(entries, full=full),
+            subject=f"{enterprise.name} {name}",
+            filename=f"{enterprise.name}-{name}",
+            personal=True,
+        )
+
+    by_role = [
+        (ROLE_LABELS[role], figures)
+        for role, figures in coverage_by_role(target=target, enterprises=one).items()
+    ]
+    return render(
+        request,
+        "coverage/enterprise_dashboard.html",
+        {
+            "enterprise": enterprise,
+            "target": target,
+            "targets": TrainingTarget.objects.all(),
+            "totals": coverage_totals(target=target, enterprises=one),
+            "days_left": days_to_deadline(target),
+            "by_role": by_role,
+            "missing": Paginator(missing, PAGE_SIZE).get_page(request.GET.get("missing_page")),
+            "roster": Paginator(roster, PAGE_SIZE).get_page(request.GET.get("roster_page")),
+            "show_history": show_history,
+            "full_identifiers": full,
+            "imports": enterprise.imports.select_related("uploaded_by")[:5],
+            "query": request.GET.copy(),
+        },
+    )
+
+
+def person_table(entries, *, full: bool) -> Table:
+    """People rows for export; full identifiers only for the organisation's administrators."""
+    return Table(
+        headers=[
+            _("Name"),
+            _("ID number"),
+            _("Mobile number"),
+            _("Role"),
+            _("Department"),
+            _("Start"),
+            _("End"),
+        ],
+        rows=[
+            [
+                entry.person.name,
+                entry.person.id_number if full else entry.person.id_number_masked,
+                entry.person.phone if full else entry.person.phone_masked,
+                ROLE_LABELS[entry.role],
+                entry.department,
+                entry.start_date,
+                entry.end_date or "",
+            ]
+            for entry in entries
+        ],
+    )

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_install
-from coverage.demo import demo_coverage_install
+from coverage.demo import demo_coverage_install, demo_people_install
 from publicity.demo import home_page_install
 
 
@@ -12,6 +12,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         demo_coverage_install()
+        demo_people_install()
         demo_accounts_install()
         home_page_install()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))

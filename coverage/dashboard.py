@@ -1,0 +1,143 @@
+"""Reads behind the regulator and enterprise dashboards: filters and table rows.
+
+The figures come from coverage.selectors; this module only narrows querysets by the filters a
+user picked and shapes the rows the screen and the exports share.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from coverage.models import Enterprise, Industry, Region, TrainingTarget
+from coverage.selectors import Figures, RegionFigures, target_current
+
+
+class Status:
+    MISSING = "missing"
+    INCOMPLETE = "incomplete"
+    COMPLETE = "complete"
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or credit code"), required=False, max_length=60)
+    area = forms.ModelChoiceField(
+        label=_("Sub-region"), queryset=Region.objects.none(), required=False, to_field_name="code"
+    )
+    industry = forms.ModelChoiceField(
+        label=_("Industry"), queryset=Industry.objects.all(), required=False, to_field_name="code"
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (Status.MISSING, _("Roster missing")),
+            (Status.INCOMPLETE, _("Not yet complete")),
+            (Status.COMPLETE, _("Complete")),
+        ],
+    )
+
+    def __init__(self, *args, region: Region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Region.objects.filter(path__startswith=region.path).exclude(
+            pk=region.pk
+        )
+
+
+def enterprises_filtered(enterprises: QuerySet[Enterprise], form: EnterpriseFilterForm):
+    """Narrow an `enterprises_with_coverage` queryset by the (valid) filter form."""
+    if not form.is_valid():
+        return enterprises
+    data = form.cleaned_data
+    if data["q"]:
+        enterprises = enterprises.filter(
+            Q(name__icontains=data["q"]) | Q(credit_code__iexact=data["q"])
+        )
+    if data["area"]:
+        enterprises = enterprises.filter(region__path__startswith=data["area"].path)
+    if data["industry"]:
+        enterprises = enterprises.filter(industry=data["industry"])
+    if data["status"] == Status.MISSING:
+        enterprises = enterprises.filter(required=0)
+    elif data["status"] == Status.INCOMPLETE:
+        enterprises = enterprises.filter(required__gt=0, covered__lt=F("required"))
+    elif data["status"] == Status.COMPLETE:
+        enterprises = enterprises.filter(required__gt=0, covered=F("required"))
+    return enterprises
+
+
+def target_choice(value: str | None) -> TrainingTarget | None:
+    """The target the user picked (?target=code), else the current one."""
+    if value:
+        found = TrainingTarget.objects.filter(code=value).first()
+        if found:
+            return found
+    return target_current()
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list
+    rows: list
+
+
+def subregion_table(rows: list[RegionFigures]) -> Table:
+    return Table(
+        headers=[
+            _("Region"),
+            _("Required people"),
+            _("Covered"),
+            _("Coverage %"),
+            _("Key enterprises"),
+            _("Enterprises at 100%"),
+            _("Roster missing"),
+        ],
+        rows=[
+            [
+                row.region.name,
+                row.people.required,
+                row.people.covered,
+                row.people.percent,
+                row.key_enterprises,
+                row.complete_enterprises,
+                row.roster_missing,
+            ]
+            for row in rows
+        ],
+    )
+
+
+def enterprise_table(enterprises) -> Table:
+    return Table(
+        headers=[
+            _("Enterprise"),
+            _("Unified social credit code"),
+            _("Region"),
+            _("Industry"),
+            _("Required people"),
+            _("Covered"),
+            _("Coverage %"),
+        ],
+        rows=[
+            [
+                e.name,
+                e.credit_code,
+                e.region.name,
+                e.industry.name if e.industry else "",
+                e.required,
+                e.covered,
+                e.percent,
+            ]
+            for e in enterprises
+        ],
+    )
+
+
+def breakdown_table(first_header, rows: list[tuple[str, Figures]]) -> Table:
+    """Rows of (label, figures): by role or by industry."""
+    return Table(
+        headers=[first_header, _("Required people"), _("Covered"), _("Coverage %")],
+        rows=[[label, f.required, f.covered, f.percent] for label, f in rows],
+    )
