@@ -118,3 +118,86 @@ def demo_people_install() -> None:
                         hours=4,
                         targets=[target],
                     )
+
+
+DEMO_WORKER_NAME = "张伟"
+DEMO_WORKER_ID = "220104199003070016"
+DEMO_WORKER_PHONE = "13800000001"
+
+
+@transaction.atomic
+def demo_sessions_install() -> None:
+    """The follow-on plan's target, the demo worker on a roster, and two offline sessions: one
+    that ended with verified attendance and one open today, to try the QR check-in."""
+    import datetime
+
+    from django.utils import timezone
+
+    from coverage.checkin import attendance_check_in, session_verify
+    from coverage.models import RosterEntry, TrainingSession, TrainingTarget
+    from coverage.services import person_save, training_target_default
+
+    first_plan = training_target_default()
+    next_plan, _created = TrainingTarget.objects.get_or_create(
+        code="plan-2026-2030",
+        defaults={
+            "name": "工伤预防五年行动计划（2026—2030年）三类人员培训全覆盖（示例）",
+            "start_date": datetime.date(2026, 1, 1),
+            "end_date": datetime.date(2030, 12, 31),
+            "required_roles": first_plan.required_roles,
+            "qualifying_kinds": first_plan.qualifying_kinds,
+        },
+    )
+    organiser = Enterprise.objects.get(credit_code="91220104MA17A00014")
+    worker, _changed = person_save(
+        id_number=DEMO_WORKER_ID, name=DEMO_WORKER_NAME, phone=DEMO_WORKER_PHONE
+    )
+    RosterEntry.objects.get_or_create(
+        person=worker,
+        enterprise=organiser,
+        end_date=None,
+        defaults={
+            "role": "team_leader",
+            "department": "装配车间",
+            "start_date": datetime.date(2019, 5, 1),
+        },
+    )
+    if TrainingSession.objects.filter(organiser=organiser).exists():
+        return
+    today = timezone.localdate()
+    at = lambda day, hour: timezone.make_aware(  # noqa: E731
+        datetime.datetime.combine(day, datetime.time(hour))
+    )
+    past = TrainingSession.objects.create(
+        organiser=organiser,
+        title="机械制造企业一线班组长工伤预防培训",
+        topic="机械伤害事故预防、劳动防护用品使用",
+        venue="长春示范机械制造有限公司培训楼201",
+        region=organiser.region,
+        latitude=43.8537,
+        longitude=125.3392,
+        starts_at=at(today - datetime.timedelta(days=14), 9),
+        ends_at=at(today - datetime.timedelta(days=14), 11),
+        min_minutes=90,
+        hours=2,
+    )
+    past.targets.set([first_plan, next_plan])
+    for entry in RosterEntry.objects.filter(
+        enterprise=organiser, end_date__isnull=True, role="team_leader"
+    ).exclude(person=worker)[:3]:
+        attendance_check_in(
+            session=past, person=entry.person, method="rotating", now=past.starts_at
+        )
+    session_verify(session=past, now=past.ends_at + datetime.timedelta(hours=2))
+    today_session = TrainingSession.objects.create(
+        organiser=organiser,
+        title="工伤预防集中培训（扫码签到演示）",
+        topic="工伤保险政策与事故预防",
+        venue="长春示范机械制造有限公司一号会议室",
+        region=organiser.region,
+        starts_at=at(today, 8),
+        ends_at=at(today, 20),
+        min_minutes=60,
+        hours=2,
+    )
+    today_session.targets.set([first_plan, next_plan])

@@ -127,3 +127,24 @@ def clean_credit_code(raw: str) -> str:
 def validate_credit_code(value: str) -> None:
     """Model-field validator form of `clean_credit_code`."""
     clean_credit_code(value)
+
+
+_EXCEL_NUMBER = re.compile(r"\d+(\.\d*)?[eE][+-]?\d+|\d+\.\d+")
+
+
+def id_number_mangled_by_excel(raw: str) -> bool:
+    """Whether the text is what Excel makes of an ID number it stored as a number.
+
+    Excel keeps 15 significant digits: it shows 2.20102E+17, saves 220102198001011000 (the
+    last three digits lost, so the check character fails) or 220102198001011000.0. Such a
+    number cannot be repaired, only typed again into a column formatted as text.
+    """
+    text = _SEPARATORS.sub("", str(raw or ""))
+    if _EXCEL_NUMBER.fullmatch(text):
+        return True
+    return (
+        len(text) == 18
+        and text.isdigit()
+        and text.endswith("000")
+        and ric.calc_check_digit(text) != text[17]
+    )

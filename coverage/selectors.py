@@ -127,7 +127,7 @@ def enterprises_with_coverage(
     *, target: TrainingTarget, enterprises: QuerySet[Enterprise]
 ) -> QuerySet[Enterprise]:
     """Key enterprises annotated `required`, `covered`, `percent` (NULL: roster missing),
-    worst first."""
+    worst first; the primary key last makes the order total, so pages never overlap."""
     entries = RosterEntry.objects.filter(
         enterprise=OuterRef("pk"), end_date__isnull=True, role__in=target.required_roles
     )
@@ -150,7 +150,7 @@ def enterprises_with_coverage(
             )
         )
         .select_related("region", "industry")
-        .order_by(F("percent").asc(nulls_first=True), "-required", "name")
+        .order_by(F("percent").asc(nulls_first=True), "-required", "name", "pk")
     )
 
 

@@ -8,9 +8,12 @@ from coverage.models.organisations import (
     Region,
 )
 from coverage.models.people import Person, Role, RosterEntry, RosterImport
+from coverage.models.sessions import Attendance, AttendanceChange, TrainingSession
 from coverage.models.training import TrainingRecord, TrainingTarget
 
 __all__ = [
+    "Attendance",
+    "AttendanceChange",
     "AuditLog",
     "Department",
     "Enterprise",
@@ -23,5 +26,6 @@ __all__ = [
     "RosterEntry",
     "RosterImport",
     "TrainingRecord",
+    "TrainingSession",
     "TrainingTarget",
 ]

@@ -69,6 +69,7 @@ class RosterImport(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Checking")
         PREVIEWED = "previewed", _("Ready to import")
+        COMMITTING = "committing", _("Importing")
         COMMITTED = "committed", _("Imported")
         FAILED = "failed", _("Failed")
 
@@ -87,6 +88,7 @@ class RosterImport(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     rejected = models.JSONField(_("rejected rows"), default=list, blank=True)
     flagged = models.JSONField(_("flagged rows"), default=list, blank=True)
+    notes = models.JSONField(_("notes"), default=list, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
     job_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

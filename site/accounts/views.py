@@ -3,6 +3,7 @@ from django.contrib.auth.views import LoginView
 from django.shortcuts import render
 
 from accounts.forms import StaffLoginForm
+from coverage.models import Attendance, Person, TrainingRecord
 from jobs.models import Job
 
 
@@ -14,5 +15,18 @@ class StaffLoginView(LoginView):
 
 @login_required
 def home(request):
-    jobs = Job.objects.filter(user=request.user)[:5]
-    return render(request, "accounts/home.html", {"jobs": jobs})
+    person = Person.objects.filter(user=request.user).first()
+    attendances = (
+        Attendance.objects.filter(person=person).select_related("session")[:10] if person else []
+    )
+    records = TrainingRecord.objects.filter(person=person)[:20] if person else []
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "jobs": Job.objects.filter(user=request.user)[:5],
+            "person": person,
+            "attendances": attendances,
+            "records": records,
+        },
+    )

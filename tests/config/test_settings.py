@@ -15,11 +15,16 @@ PRODUCTION_ENV = {
 }
 
 
+def clean_environment() -> dict:
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a "production" process.
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args, env=None):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env={**os.environ, **(env or {})},
+        env={**clean_environment(), **(env or {})},
         capture_output=True,
         text=True,
         timeout=120,
@@ -45,7 +50,7 @@ def test_production_refuses_to_start_with_the_development_pii_keys(missing):
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
-        env={k: v for k, v in {**os.environ, **env}.items() if k != missing},
+        env={k: v for k, v in {**clean_environment(), **env}.items() if k != missing},
         capture_output=True,
         text=True,
         timeout=120,

@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 
 from coverage.models import AuditLog, Membership, Role, RosterEntry
 from coverage.services import person_save, training_record, training_target_default
-from tests.factories import EnterpriseFactory, MembershipFactory
 from tests.coverage.test_coverage_figures import make_id
+from tests.factories import EnterpriseFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "django_celery_results",
     "django_celery_beat",
@@ -161,6 +162,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "verify_phone": "20/h/ip,1/m/key,5/h/key",
     "login_failed": "10/m/ip,5/5m/key",
+    # Binding an account to a name + ID number (coverage.services.person_bind_account).
+    "bind_identity": "5/h/user,20/h/ip",
 }
 SMS_BACKEND = env("SMS_BACKEND", default="accounts.sms.ConsoleSmsBackend")
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="吉林工伤预防")
@@ -224,6 +227,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "prune-finished-jobs": {"task": "jobs.prune_finished", "schedule": 24 * 60 * 60},
+    "verify-ended-sessions": {"task": "coverage.sessions_verify_ended", "schedule": 5 * 60},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -234,6 +238,12 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 REST_FRAMEWORK = {
+    # Other government systems send "Authorization: Token <key>" (manage.py api_token); a
+    # signed-in regulator can open the same endpoints in a browser.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
@@ -256,3 +266,9 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Roster import (coverage/roster_files.py, coverage/roster_import.py): file limits, and the
+# largest file previewed and imported inside the request instead of as a background job.
+ROSTER_IMPORT_MAX_BYTES = env.int("ROSTER_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+ROSTER_IMPORT_MAX_ROWS = env.int("ROSTER_IMPORT_MAX_ROWS", default=50_000)
+ROSTER_IMPORT_SYNC_ROWS = env.int("ROSTER_IMPORT_SYNC_ROWS", default=2_000)

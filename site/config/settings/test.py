@@ -1,7 +1,13 @@
 """The test suite. DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis (CI)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR, env
+
+# One id per test run, inherited by the Celery worker the run starts, so that two runs on one
+# machine (a developer's and CI's) never share a database file or a queue folder.
+TEST_RUN_ID = os.environ.setdefault("TEST_RUN_ID", str(os.getpid()))
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -16,11 +22,11 @@ SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the Celery worker that integration tests start is another process.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{TEST_RUN_ID}.sqlite3")}
 
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # Apart from the development queue, so a test never runs (or eats) a developer's tasks.
-    _test_broker_dir = VAR_DIR / "test-celery"
+    _test_broker_dir = VAR_DIR / "test-celery" / TEST_RUN_ID
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_test_broker_dir / "queue"),
         "data_folder_out": str(_test_broker_dir / "queue"),

@@ -2,7 +2,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_install
-from coverage.demo import demo_coverage_install, demo_people_install
+from coverage.demo import (
+    DEMO_WORKER_ID,
+    DEMO_WORKER_NAME,
+    demo_coverage_install,
+    demo_people_install,
+    demo_sessions_install,
+)
 from publicity.demo import home_page_install
 
 
@@ -13,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo_coverage_install()
         demo_people_install()
+        demo_sessions_install()
         demo_accounts_install()
         home_page_install()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
@@ -22,3 +29,8 @@ class Command(BaseCommand):
             if spec.email:
                 line += f"  or {spec.email} / {DEMO_PASSWORD}"
             self.stdout.write(line)
+        self.stdout.write(
+            f"  The worker confirms identity at the first check-in as {DEMO_WORKER_NAME} / "
+            f"{DEMO_WORKER_ID}; the session open today is under /coverage/sessions/ "
+            "(sign in as the enterprise administrator to show its QR code)."
+        )

@@ -1,0 +1,310 @@
+"""Offline sessions: who may attend, check-in and check-out, suspicious patterns, verification.
+
+Attendance turns into a TrainingRecord (through coverage.services.training_record) once it is
+verified: present for the session's minimum minutes, and checked out when the session asks.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coverage.models import (
+    Attendance,
+    AttendanceChange,
+    Enterprise,
+    Person,
+    RosterEntry,
+    TrainingSession,
+    TrainingTarget,
+)
+from coverage.services import person_find, training_record
+
+CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
+CHECKOUT_CLOSES_AFTER = datetime.timedelta(minutes=60)
+SHARED_WINDOW = datetime.timedelta(minutes=5)
+SHARED_DEVICE_PEOPLE = 2
+# Everyone on the venue's Wi-Fi shares one address: only a burst from one address is notable.
+SHARED_IP_PEOPLE = 6
+FAR_FROM_VENUE_METRES = 1000
+
+
+class CheckinRefused(Exception):
+    """A check-in that cannot be accepted; `message` is shown to the worker as it is."""
+
+    def __init__(self, code: str, message):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+REFUSALS = {
+    "expired": _(
+        "This QR code has expired. Please scan the code on the screen at the venue again."
+    ),
+    "not_open": _("Check-in for this session has not opened yet. It opens 30 minutes before."),
+    "closed": _("Check-in for this session has closed."),
+    "checkout_not_open": _("Check-out is not open for this session now."),
+    "not_invited": _(
+        "You are not among the participants of this session. If you think this is wrong, "
+        "please ask the organiser."
+    ),
+    "not_checked_in": _("You have not checked in to this session, so you cannot check out."),
+    "removed": _("The organiser has removed your attendance. Please ask the organiser."),
+}
+
+
+def refuse(code: str) -> CheckinRefused:
+    return CheckinRefused(code, REFUSALS[code])
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+def distance_metres(a: Location, b: Location) -> int:
+    """Great-circle (haversine) distance; plenty for "is this person at the venue"."""
+    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    dlat = lat2 - lat1
+    dlon = math.radians(b.longitude - a.longitude)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return int(2 * 6_371_000 * math.asin(math.sqrt(h)))
+
+
+def session_is_invited(*, session: TrainingSession, person: Person) -> bool:
+    entries = RosterEntry.objects.filter(person=person, end_date__isnull=True)
+    if session.audience == TrainingSession.Audience.ROSTER:
+        return entries.filter(enterprise=session.organiser).exists()
+    if session.audience == TrainingSession.Audience.ENTERPRISES:
+        return entries.filter(
+            Q(enterprise__in=session.invited_enterprises.all()) | Q(enterprise=session.organiser)
+        ).exists()
+    return entries.filter(
+        enterprise__is_key=True, enterprise__kind=Enterprise.Kind.ENTERPRISE
+    ).exists()
+
+
+def _check_window(session: TrainingSession, now: datetime.datetime, direction: str) -> None:
+    if direction == "in":
+        if now < session.starts_at - CHECKIN_OPENS_BEFORE:
+            raise refuse("not_open")
+        if now > session.ends_at:
+            raise refuse("closed")
+    elif not (session.starts_at <= now <= session.ends_at + CHECKOUT_CLOSES_AFTER):
+        raise refuse("checkout_not_open")
+
+
+def checkin_window_check(*, session: TrainingSession, direction: str, now=None) -> None:
+    """Raise CheckinRefused when the session does not take check-ins (or -outs) now."""
+    _check_window(session, now or timezone.now(), direction)
+
+
+def attendance_check_in(
+    *,
+    session: TrainingSession,
+    person: Person,
+    method: str,
+    device: str = "",
+    ip_address: str | None = None,
+    location: Location | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[Attendance, bool]:
+    """Check the person in once; a repeat (double tap, rescan, retry) returns the first one."""
+    now = now or timezone.now()
+    existing = Attendance.objects.filter(session=session, person=person).first()
+    if existing:
+        if existing.removed_at:
+            raise refuse("removed")
+        return existing, False
+    _check_window(session, now, "in")
+    if not session_is_invited(session=session, person=person):
+        raise refuse("not_invited")
+    distance = None
+    if location and session.latitude is not None and session.longitude is not None:
+        venue = Location(float(session.latitude), float(session.longitude))
+        distance = distance_metres(location, venue)
+    flags = [Attendance.Flag.STATIC_CODE] if method == Attendance.Method.STATIC else []
+    if distance is not None and distance > FAR_FROM_VENUE_METRES:
+        flags.append(Attendance.Flag.FAR_FROM_VENUE)
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(
+                session=session,
+                person=person,
+                checked_in_at=now,
+                checkin_method=method,
+                device=device[:64],
+                ip_address=ip_address,
+                distance_m=distance,
+                flags=[str(flag) for flag in flags],
+            )
+    except IntegrityError:
+        # A simultaneous request for the same person won the race: theirs is the check-in.
+        return Attendance.objects.get(session=session, person=person), False
+    _flag_shared_sources(attendance)
+    return attendance, True
+
+
+def _flag_shared_sources(attendance: Attendance) -> None:
+    """Flag every check-in of a burst from one phone or one address (for the organiser)."""
+    recent = Attendance.objects.filter(
+        session=attendance.session,
+        checked_in_at__gte=attendance.checked_in_at - SHARED_WINDOW,
+        checkin_method__in=[Attendance.Method.ROTATING, Attendance.Method.STATIC],
+    )
+    for field, flag, threshold in (
+        ("device", Attendance.Flag.SHARED_DEVICE, SHARED_DEVICE_PEOPLE),
+        ("ip_address", Attendance.Flag.SHARED_IP, SHARED_IP_PEOPLE),
+    ):
+        value = getattr(attendance, field)
+        if not value:
+            continue
+        burst = list(recent.filter(**{field: value}))
+        if len(burst) >= threshold:
+            for member in burst:
+                if flag not in member.flags:
+                    member.flags = [*member.flags, str(flag)]
+                    member.save(update_fields=["flags"])
+
+
+def attendance_check_out(
+    *, session: TrainingSession, person: Person, method: str, now=None
+) -> Attendance:
+    now = now or timezone.now()
+    attendance = Attendance.objects.filter(session=session, person=person).first()
+    if attendance is None:
+        raise refuse("not_checked_in")
+    if attendance.removed_at:
+        raise refuse("removed")
+    if attendance.checked_out_at is None:
+        _check_window(session, now, "out")
+        attendance.checked_out_at = now
+        attendance.checkout_method = method
+        attendance.save(update_fields=["checked_out_at", "checkout_method"])
+    attendance_verify(attendance=attendance, now=now)
+    return attendance
+
+
+def minutes_present(attendance: Attendance, *, now: datetime.datetime) -> int:
+    session = attendance.session
+    start = max(attendance.checked_in_at, session.starts_at)
+    if session.checkout_required:
+        if attendance.checked_out_at is None:
+            return 0
+        end = min(attendance.checked_out_at, session.ends_at)
+    else:
+        end = min(now, session.ends_at)
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def _targets_of(session: TrainingSession) -> list[TrainingTarget] | None:
+    targets = list(session.targets.all())
+    return targets or None
+
+
+@transaction.atomic
+def attendance_verify(*, attendance: Attendance, now=None) -> bool:
+    """Verify the attendance when it qualifies and record the training (once)."""
+    now = now or timezone.now()
+    if attendance.removed_at:
+        return False
+    if attendance.verified_at:
+        return True
+    session = attendance.session
+    if not session.checkout_required and now < session.ends_at:
+        return False
+    if minutes_present(attendance, now=now) < session.min_minutes:
+        return False
+    record, _created = training_record(
+        person=attendance.person,
+        kind=TrainingTarget.Kind.OFFLINE,
+        occurred_on=timezone.localdate(session.starts_at),
+        title=session.title,
+        source_key=f"session:{session.pk}",
+        hours=session.hours,
+        targets=_targets_of(session),
+    )
+    attendance.verified_at = now
+    attendance.record = record
+    attendance.save(update_fields=["verified_at", "record"])
+    return True
+
+
+def session_verify(*, session: TrainingSession, now=None) -> int:
+    """Verify every qualifying attendance of an ended session; returns how many are verified."""
+    now = now or timezone.now()
+    verified = 0
+    for attendance in session.attendances.filter(removed_at__isnull=True).select_related(
+        "person", "session"
+    ):
+        verified += attendance_verify(attendance=attendance, now=now)
+    if now >= session.ends_at and session.verified_at is None:
+        session.verified_at = now
+        session.save(update_fields=["verified_at"])
+    return verified
+
+
+def sessions_verify_ended(*, now=None) -> int:
+    """Periodic: verify sessions that have ended (and whose check-out window has closed)."""
+    now = now or timezone.now()
+    sessions = TrainingSession.objects.filter(
+        verified_at__isnull=True, ends_at__lte=now - CHECKOUT_CLOSES_AFTER
+    )
+    return sum(session_verify(session=session, now=now) for session in sessions)
+
+
+@transaction.atomic
+def attendance_manual_add(
+    *, session: TrainingSession, id_number: str, user, reason: str
+) -> Attendance:
+    """The organiser adds a person who was there (phone dead, no signal), with a reason."""
+    person = person_find(id_number=id_number)
+    if person is None or not session_is_invited(session=session, person=person):
+        raise refuse("not_invited")
+    attendance, created = Attendance.objects.get_or_create(
+        session=session,
+        person=person,
+        defaults={
+            "checked_in_at": session.starts_at,
+            "checkin_method": Attendance.Method.MANUAL,
+            "checked_out_at": session.ends_at if session.checkout_required else None,
+            "checkout_method": Attendance.Method.MANUAL if session.checkout_required else "",
+        },
+    )
+    action = AttendanceChange.Action.ADD
+    if not created and attendance.removed_at:
+        attendance.removed_at = None
+        attendance.save(update_fields=["removed_at"])
+        action = AttendanceChange.Action.RESTORE
+    AttendanceChange.objects.create(attendance=attendance, action=action, reason=reason, user=user)
+    attendance_verify(attendance=attendance)
+    return attendance
+
+
+@transaction.atomic
+def attendance_remove(*, attendance: Attendance, user, reason: str) -> Attendance:
+    """The organiser removes a check-in (someone scanned for a colleague); its training goes."""
+    attendance.removed_at = timezone.now()
+    attendance.verified_at = None
+    record = attendance.record
+    attendance.record = None
+    attendance.save(update_fields=["removed_at", "verified_at", "record"])
+    if record is not None:
+        record.delete()
+    AttendanceChange.objects.create(
+        attendance=attendance, action=AttendanceChange.Action.REMOVE, reason=reason, user=user
+    )
+    return attendance
+
+
+def sessions_visible_to(user, enterprises: QuerySet[Enterprise]) -> QuerySet[TrainingSession]:
+    """Sessions organised by, or open to, organisations in the user's scope."""
+    return TrainingSession.objects.filter(
+        Q(organiser__in=enterprises) | Q(invited_enterprises__in=enterprises)
+    ).distinct()

@@ -1,0 +1,164 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from coverage.models.organisations import Enterprise, Region
+from coverage.models.people import Person
+from coverage.models.training import TrainingRecord, TrainingTarget
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class TrainingSession(models.Model):
+    """An offline training session (集中培训 / 现场指导) with QR-code attendance."""
+
+    class Audience(models.TextChoices):
+        ROSTER = "roster", _("The organiser's own roster")
+        ENTERPRISES = "enterprises", _("The rosters of chosen enterprises")
+        KEY_ROSTERS = "key_rosters", _("Anyone on a key enterprise's roster")
+
+    organiser = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="organised_sessions",
+    )
+    title = models.CharField(_("title"), max_length=120)
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    targets = models.ManyToManyField(
+        TrainingTarget, verbose_name=_("counts toward"), related_name="sessions", blank=True
+    )
+    hours = models.DecimalField(_("credit hours"), max_digits=4, decimal_places=1, default=2)
+    venue = models.CharField(_("venue"), max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    min_minutes = models.PositiveSmallIntegerField(
+        _("minimum minutes present"),
+        default=60,
+        help_text=_("Attendance counts as training only after this many minutes."),
+    )
+    checkout_required = models.BooleanField(_("check-out required"), default=False)
+    audience = models.CharField(
+        _("who may attend"), max_length=12, choices=Audience.choices, default=Audience.ROSTER
+    )
+    invited_enterprises = models.ManyToManyField(
+        Enterprise, verbose_name=_("invited enterprises"), related_name="invitations", blank=True
+    )
+    # Part of the QR tokens' key: regenerating it voids every code shown or printed so far.
+    secret = models.CharField(max_length=64, default=_new_secret, editable=False)
+    verified_at = models.DateTimeField(_("attendance verified at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["organiser", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("coverage:session_detail", kwargs={"pk": self.pk})
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class Attendance(models.Model):
+    """One person at one session: at most one row, enforced by the database."""
+
+    class Method(models.TextChoices):
+        ROTATING = "rotating", _("Rotating QR code")
+        STATIC = "static", _("Printed static QR code (weaker)")
+        MANUAL = "manual", _("Added by the organiser")
+
+    class Flag(models.TextChoices):
+        SHARED_DEVICE = "shared_device", _("Same phone checked in several people")
+        SHARED_IP = "shared_ip", _("Same network address checked in several people")
+        FAR_FROM_VENUE = "far_from_venue", _("Checked in far from the venue")
+        STATIC_CODE = "static_code", _("Used the printed static code")
+
+    session = models.ForeignKey(
+        TrainingSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    checkin_method = models.CharField(_("check-in method"), max_length=10, choices=Method.choices)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    checkout_method = models.CharField(
+        _("check-out method"), max_length=10, choices=Method.choices, blank=True
+    )
+    device = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    distance_m = models.PositiveIntegerField(_("distance from venue (m)"), null=True, blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    record = models.OneToOneField(
+        TrainingRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendance"
+    )
+
+    class Meta:
+        ordering = ["checked_in_at"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="attendance_once_per_person")
+        ]
+        indexes = [models.Index(fields=["session", "checked_in_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} @ {self.session}"
+
+
+class AttendanceChange(models.Model):
+    """A manual change by the organiser, with the reason (audited)."""
+
+    class Action(models.TextChoices):
+        ADD = "add", _("Added")
+        REMOVE = "remove", _("Removed")
+        RESTORE = "restore", _("Restored")
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("attendance change")
+        verbose_name_plural = _("attendance changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.attendance}"

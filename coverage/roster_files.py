@@ -1,0 +1,497 @@
+"""Roster files: the one module that reads spreadsheets (pandas, calamine, openpyxl).
+
+A roster is an .xlsx workbook or a CSV file whose first row holds the column headers, in
+Chinese (the template's 姓名 / 身份证号 / 手机号 / 岗位类别 / 部门) or English. Every cell
+is read as text, exactly as the user typed it: judging the values is the import's job
+(`coverage.roster_import`); this module only refuses files that cannot be read at all.
+"""
+
+import csv
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+try:  # Rust, several times faster than openpyxl on large sheets.
+    import python_calamine  # noqa: F401
+
+    XLSX_ENGINE = "calamine"
+except ImportError:  # pragma: no cover - the requirements install it
+    XLSX_ENGINE = "openpyxl"
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One person's row, every cell as the text in the file; `row` as the spreadsheet shows it."""
+
+    row: int
+    name: str
+    id_number: str
+    phone: str
+    role: str
+    department: str
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be used; the message says what is wrong and how to fix it."""
+
+
+FIELDS = ("name", "id_number", "phone", "role", "department")
+REQUIRED_FIELDS = ("name", "id_number", "role")
+# The template's headers. They are part of the file format, so they stay Chinese in every
+# interface language, and rejected rows name their column by them.
+COLUMN_LABELS = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "phone": "手机号",
+    "role": "岗位类别",
+    "department": "部门",
+}
+# Role labels as the template's drop-down offers them (the import also takes the codes).
+ROLE_LABELS = {
+    "manager": "分管负责人",
+    "safety_head": "安全管理部门主要负责人",
+    "team_leader": "一线班组长",
+    "other": "其他",
+}
+
+# Headers people actually write, compared after `_header_key` (case, spaces, "*" and notes
+# in brackets such as "（必填）" removed).
+HEADER_ALIASES = {
+    "name": {"姓名", "名字", "职工姓名", "员工姓名", "人员姓名", "name", "fullname"},
+    "id_number": {
+        "身份证号",
+        "身份证号码",
+        "身份证",
+        "公民身份号码",
+        "证件号码",
+        "居民身份证号码",
+        "idnumber",
+        "id",
+        "idno",
+        "idcard",
+        "idcardnumber",
+        "residentid",
+        "residentidnumber",
+    },
+    "phone": {
+        "手机号",
+        "手机号码",
+        "手机",
+        "联系电话",
+        "联系方式",
+        "电话",
+        "phone",
+        "mobile",
+        "mobilenumber",
+        "phonenumber",
+        "mobilephone",
+    },
+    "role": {
+        "岗位类别",
+        "岗位类型",
+        "人员类别",
+        "人员类型",
+        "岗位",
+        "类别",
+        "role",
+        "rolecode",
+        "position",
+        "category",
+    },
+    "department": {"部门", "所在部门", "部门名称", "科室", "department", "dept"},
+}
+_HEADER_FIELD = {alias: field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
+_HEADER_NOISE = re.compile(r"[(（\[【].*?[)）\]】]|[\s_\-*＊:：.]")
+
+XLSX = ".xlsx"
+CSV = ".csv"
+# Zip bomb limits, checked with zipfile before any parser sees the file. A 50,000-row roster
+# expands to about 25 MB at a ratio near 10; these leave ample room for real files.
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+MAX_ZIP_MEMBERS = 500
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+
+
+def read_roster(file, *, filename: str) -> list[RosterRow]:
+    """Read an .xlsx or .csv roster into rows of text; raise RosterFileError if unusable."""
+    extension = Path(filename).suffix.lower()
+    if extension not in (XLSX, CSV):
+        raise RosterFileError(
+            _(
+                "“%(name)s” is not an .xlsx or .csv file. Save the roster from Excel or WPS "
+                "as “Excel workbook (*.xlsx)” or “CSV UTF-8 (*.csv)” and upload that file."
+            )
+            % {"name": filename}
+        )
+    data = _read_bytes(file)
+    table = _xlsx_table(data, filename) if extension == XLSX else _csv_table(data, filename)
+    return _rows(table)
+
+
+def _read_bytes(file) -> bytes:
+    limit = settings.ROSTER_IMPORT_MAX_BYTES
+    if isinstance(file, bytes | bytearray):
+        data = bytes(file)
+    elif isinstance(file, str | os.PathLike):
+        with open(file, "rb") as handle:
+            data = handle.read(limit + 1)
+    else:
+        if hasattr(file, "seek"):
+            file.seek(0)
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise RosterFileError(
+            _(
+                "The file is larger than %(limit)s. Delete empty rows, pictures and other "
+                "sheets, or split the roster into several files and import them one after "
+                "another in “Add and update” mode."
+            )
+            % {"limit": filesizeformat(limit)}
+        )
+    return data
+
+
+def _max_rows_error() -> RosterFileError:
+    limit = settings.ROSTER_IMPORT_MAX_ROWS
+    return RosterFileError(
+        _(
+            "The file has more than %(limit)s rows. Split it into files of at most %(limit)s "
+            "rows and import them one after another in “Add and update” mode."
+        )
+        % {"limit": f"{limit:,}"}
+    )
+
+
+def _damaged(filename: str) -> RosterFileError:
+    return RosterFileError(
+        _(
+            "“%(name)s” cannot be read as an .xlsx workbook: it is damaged or in another "
+            "format. Open it in Excel or WPS, save it again as “Excel workbook (*.xlsx)” and "
+            "upload the new file."
+        )
+        % {"name": filename}
+    )
+
+
+def _xlsx_table(data: bytes, filename: str) -> list[list[str]]:
+    if data.startswith(_OLE_MAGIC):
+        raise RosterFileError(
+            _(
+                "“%(name)s” is an old Excel 97–2003 workbook or has a password. Remove the "
+                "password if there is one, save it as “Excel workbook (*.xlsx)” and upload "
+                "the new file."
+            )
+            % {"name": filename}
+        )
+    _check_zip(data, filename)
+    try:
+        workbook = pd.ExcelFile(io.BytesIO(data), engine=XLSX_ENGINE)
+        sheet, header = _roster_sheet(workbook)
+        id_column = header.index(next(h for h in header if _header_field(h) == "id_number"))
+        frame = pd.read_excel(
+            workbook,
+            sheet_name=sheet,
+            header=None,
+            dtype={i: str for i in range(len(header)) if i != id_column},
+            converters={id_column: _id_cell_text},
+            keep_default_na=False,
+            nrows=settings.ROSTER_IMPORT_MAX_ROWS + 2,
+        )
+    except RosterFileError:
+        raise
+    except Exception as error:  # calamine and openpyxl raise many kinds for bad files
+        raise _damaged(filename) from error
+    return [[_text(cell) for cell in row] for row in frame.itertuples(index=False)]
+
+
+def _check_zip(data: bytes, filename: str) -> None:
+    """Refuse a decompression bomb by the sizes the zip declares and by what it really holds."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise _damaged(filename) from error
+    if "xl/workbook.xml" not in archive.namelist():
+        raise _damaged(filename)
+    bomb = RosterFileError(
+        _(
+            "“%(name)s” would expand to far more data than a roster holds when opened, so it "
+            "was not opened. Copy the roster into the template (or a new workbook), save it as "
+            ".xlsx and upload that file."
+        )
+        % {"name": filename}
+    )
+    declared = sum(member.file_size for member in members)
+    if len(members) > MAX_ZIP_MEMBERS or declared > MAX_UNCOMPRESSED_BYTES:
+        raise bomb
+    for member in members:
+        if member.file_size > 1024 * 1024 and (
+            member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        ):
+            raise bomb
+    # A zip can lie about its sizes; the parsers trust them, so count what really comes out.
+    total = 0
+    try:
+        for member in members:
+            with archive.open(member) as stream:
+                while chunk := stream.read(1024 * 1024):
+                    total += len(chunk)
+                    if total > MAX_UNCOMPRESSED_BYTES:
+                        raise bomb
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
+        raise _damaged(filename) from error
+
+
+def _roster_sheet(workbook: pd.ExcelFile) -> tuple[str | int, list[str]]:
+    """The first sheet whose first row holds the required headers (the template's first)."""
+    first_header: list[str] | None = None
+    for sheet in workbook.sheet_names:
+        top = pd.read_excel(
+            workbook, sheet_name=sheet, header=None, nrows=1, dtype=str, keep_default_na=False
+        )
+        header = [_text(cell) for cell in top.iloc[0]] if len(top) else []
+        if first_header is None:
+            first_header = header
+        fields = {_header_field(cell) for cell in header}
+        if all(field in fields for field in REQUIRED_FIELDS):
+            return sheet, header
+    _columns(first_header or [])  # raises, naming what is missing
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _id_cell_text(value) -> str:
+    """An ID number cell as text; a number becomes what Excel shows for it (2.20102E+17).
+
+    An 18-digit ID number stored as a number has already lost its last digits (Excel keeps
+    15), so it must never pass as an ID number: the scientific form makes the import reject
+    it with the fix, instead of guessing the digits.
+    """
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, int | float):
+        if value != value:  # NaN: an empty cell
+            return ""
+        if abs(value) >= 1e15:
+            return f"{float(value):.6G}"
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return _text(value)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's “Unicode text”
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        # Excel and WPS in China save CSV as GBK unless told UTF-8; GB18030 is its superset.
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return text
+    raise RosterFileError(
+        _(
+            "The CSV file is not text in UTF-8 or GBK (is it a renamed workbook?). In Excel or "
+            "WPS choose Save as → “CSV UTF-8 (*.csv)”, or upload the .xlsx workbook itself."
+        )
+    )
+
+
+def _csv_table(data: bytes, filename: str) -> list[list[str]]:
+    if data.startswith((b"PK\x03\x04", _OLE_MAGIC)):
+        raise RosterFileError(
+            _(
+                "“%(name)s” is an Excel workbook with a .csv name. Rename it to .xlsx, or "
+                "save it from Excel or WPS as “CSV UTF-8 (*.csv)”, and upload it again."
+            )
+            % {"name": filename}
+        )
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    separator = max((",", "\t", ";"), key=first_line.count)
+    if first_line.count(separator) == 0:
+        separator = ","
+    options = {
+        "sep": separator,
+        "header": None,
+        "dtype": str,
+        "keep_default_na": False,
+        "skip_blank_lines": False,
+        "nrows": settings.ROSTER_IMPORT_MAX_ROWS + 2,
+    }
+    try:
+        frame = pd.read_csv(io.StringIO(text), **options)
+    except pd.errors.EmptyDataError:
+        return []
+    except pd.errors.ParserError:
+        # Some row has more cells than the header: read as wide as the widest row.
+        width = max(len(row) for row in csv.reader(io.StringIO(text), delimiter=separator))
+        frame = pd.read_csv(io.StringIO(text), names=list(range(width)), **options)
+    return [[_text(cell) for cell in row] for row in frame.fillna("").itertuples(index=False)]
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def _header_key(header: str) -> str:
+    return _HEADER_NOISE.sub("", header).lower()
+
+
+def _header_field(header: str) -> str | None:
+    return _HEADER_FIELD.get(_header_key(header))
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    """Field → column index, from the header row; raise when a required column is missing."""
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        field = _header_field(cell)
+        if field is None:
+            continue
+        if field in columns:
+            raise RosterFileError(
+                _(
+                    "The header row has two %(label)s columns (“%(first)s” and “%(second)s”). "
+                    "Delete one of them and upload the file again."
+                )
+                % {
+                    "label": COLUMN_LABELS[field],
+                    "first": header[columns[field]],
+                    "second": cell,
+                }
+            )
+        columns[field] = index
+    missing = [COLUMN_LABELS[f] for f in REQUIRED_FIELDS if f not in columns]
+    if missing:
+        found = "、".join(cell for cell in header if cell) or _("nothing")
+        raise RosterFileError(
+            _(
+                "The first row must hold the column headers, but it has no %(missing)s column "
+                "(found: %(found)s). Use the template's headers 姓名, 身份证号, 手机号, 岗位类别 "
+                "and 部门, or download the template and copy the roster into it."
+            )
+            % {"missing": "、".join(missing), "found": found}
+        )
+    return columns
+
+
+def _rows(table: list[list[str]]) -> list[RosterRow]:
+    if not table:
+        raise _no_rows_error()
+    columns = _columns(table[0])
+    body = table[1:]
+    while body and not any(body[-1]):
+        body.pop()
+    if len(body) > settings.ROSTER_IMPORT_MAX_ROWS:
+        raise _max_rows_error()
+    rows = []
+    for offset, cells in enumerate(body, start=2):
+        if not any(cells):
+            continue  # an empty row holds nobody
+        values = {
+            field: cells[index] if index < len(cells) else "" for field, index in columns.items()
+        }
+        rows.append(RosterRow(row=offset, **{field: values.get(field, "") for field in FIELDS}))
+    if not rows:
+        raise _no_rows_error()
+    return rows
+
+
+def _no_rows_error() -> RosterFileError:
+    return RosterFileError(
+        _(
+            "The file has no people in it: fill in one row per person below the header row "
+            "and upload it again."
+        )
+    )
+
+
+def roster_template_bytes() -> bytes:
+    """The template workbook: the roster sheet with text-formatted ID and phone columns."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Roster")
+    sheet.append([COLUMN_LABELS[field] for field in FIELDS])
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(horizontal="center")
+    for letter, width in zip("ABCDE", (14, 24, 16, 26, 20), strict=True):
+        sheet.column_dimensions[letter].width = width
+    # Text format ("@") keeps all 18 digits of an ID number and the leading digits of a
+    # phone number when they are typed or pasted in.
+    sheet.column_dimensions["B"].number_format = "@"
+    sheet.column_dimensions["C"].number_format = "@"
+    rows = settings.ROSTER_IMPORT_MAX_ROWS + 1
+    roles = DataValidation(
+        type="list",
+        formula1='"{}"'.format(",".join(ROLE_LABELS.values())),
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle=_("Role"),
+        error=_("Choose one of the four roles from the list."),
+    )
+    roles.add(f"D2:D{rows}")
+    sheet.add_data_validation(roles)
+    sheet.freeze_panes = "A2"
+
+    notes = workbook.create_sheet(_("Instructions"))
+    notes.column_dimensions["A"].width = 100
+    lines = [
+        _("How to fill in the roster"),
+        _("One row per person, starting in row 2. Do not change or move the header row."),
+        _("姓名 (name): required, as on the ID card."),
+        _(
+            "身份证号 (ID number): required, the 18-character resident ID number; a final x "
+            "may be small or capital. The column is formatted as Text: keep it so, or Excel "
+            "turns the number into 2.20102E+17 and loses its last digits."
+        ),
+        _("手机号 (mobile number): optional, 11 digits; used to sign in for online courses."),
+        _(
+            "岗位类别 (role): required, one of 分管负责人, 安全管理部门主要负责人, 一线班组长 "
+            "or 其他 (the codes manager, safety_head, team_leader, other are also accepted)."
+        ),
+        _("部门 (department): optional."),
+        _(
+            "“Add and update” adds new people and updates those already on the roster. "
+            "“Replace the roster” also takes people who are not in the file off the roster "
+            "(their history is kept)."
+        ),
+        _(
+            "At most %(rows)s people and %(size)s per file. Save as .xlsx, or as CSV in UTF-8 "
+            "or GBK."
+        )
+        % {
+            "rows": f"{settings.ROSTER_IMPORT_MAX_ROWS:,}",
+            "size": filesizeformat(settings.ROSTER_IMPORT_MAX_BYTES),
+        },
+        _("The roster is read from the first sheet whose first row has these headers."),
+    ]
+    for line in lines:
+        notes.append([line])
+    notes["A1"].font = Font(bold=True, size=14)
+    for row in notes.iter_rows(min_row=2):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

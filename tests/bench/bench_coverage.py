@@ -1,0 +1,167 @@
+"""Benchmarks on province-scale data (tests/bench/generate.py first), printed as ratios against
+a floor measured in the same run on the same PostgreSQL:
+
+1. dashboard selectors ÷ hand-written SQL computing the same numbers (asserted equal);
+2. roster import rows/s ÷ COPY rows/s of the same rows.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yufang_bench \\
+        .venv/bin/python -m tests.bench.bench_coverage [--runs 5] [--import-rows 20000]
+
+Not a test: nothing here fails on a slow figure. It fails only when a selector's numbers
+differ from the SQL's, because then the ratio would mean nothing.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from tests.bench.database import bench_django_setup, database_name
+
+BAD_RATIO = 2.0  # above this, print where the time goes
+EXPLAIN_FOLDER = Path("var/bench")
+
+
+def server_settings() -> str:
+    """The settings both sides of every ratio share; the ratio depends on them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, setting, unit FROM pg_settings WHERE name IN "
+            "('server_version', 'shared_buffers', 'work_mem', 'jit', "
+            "'max_parallel_workers_per_gather', 'random_page_cost') ORDER BY name"
+        )
+        return ", ".join(
+            f"{name}={setting}{' × ' + unit if unit else ''}"
+            for name, setting, unit in cursor.fetchall()
+        )
+
+
+def session_settings_apply(settings: list[str]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for setting in settings:
+            name, _equals, value = setting.partition("=")
+            cursor.execute("SELECT set_config(%s, %s, false)", [name.strip(), value.strip()])
+
+
+def _regulator(email: str, region):
+    from django.contrib.auth import get_user_model
+
+    from coverage.models import Membership
+
+    user, _created = get_user_model().objects.get_or_create(email=email)
+    Membership.objects.get_or_create(user=user, role=Membership.Role.REGULATOR, region=region)
+    return user
+
+
+def bench_dashboard(*, runs: int) -> None:
+    from coverage.jurisdiction import enterprises_in_scope
+    from coverage.models import Enterprise, Region
+    from coverage.selectors import target_current
+    from tests.bench.dashboard import (
+        dashboard_cases,
+        dashboard_measure,
+        explain_report,
+        plan_hotspots,
+    )
+
+    target = target_current()
+    province = Region.objects.get(code="220000")
+    city = Region.objects.get(code="220100")
+    # The dashboard reads through the jurisdiction helpers, so the benchmark does too.
+    province_scope = enterprises_in_scope(_regulator("bench-province@bench.invalid", province))
+    city_scope = enterprises_in_scope(_regulator("bench-changchun@bench.invalid", city))
+    print(
+        f"\n1. Dashboard selectors ÷ hand-written SQL ({Enterprise.objects.count():,} "
+        f"enterprises; median of {runs} runs after a warm-up; numbers asserted equal)"
+    )
+    print(f"   {'selector':<44}{'queries':>8}{'selector ms':>13}{'SQL ms':>10}{'ratio':>8}")
+    bad = []
+    for case in dashboard_cases(
+        target=target,
+        province=province,
+        city=city,
+        province_scope=province_scope,
+        city_scope=city_scope,
+    ):
+        result = dashboard_measure(case, runs=runs)
+        flag = "  <- slow" if result.ratio > BAD_RATIO else ""
+        print(
+            f"   {case.name:<44}{len(result.queries):>8}{result.selector_seconds * 1000:>13.1f}"
+            f"{result.sql_seconds * 1000:>10.1f}{result.ratio:>8.2f}{flag}",
+            flush=True,
+        )
+        if flag:
+            bad.append(result)
+    for result in bad:
+        path = explain_report(result, EXPLAIN_FOLDER)
+        print(f"\n   {result.case.name}: ratio {result.ratio:.2f}; full plans in {path}")
+        from tests.bench.dashboard import explain
+
+        for number, (sql, params) in enumerate(result.queries, start=1):
+            print(f"   selector query {number}, costliest plan nodes (time × loops):")
+            for line in plan_hotspots(explain(sql, params)):
+                print(f"     {line[:150]}")
+
+
+def bench_roster(*, rows: int, runs: int, seed: int) -> None:
+    try:
+        from coverage import roster_import  # noqa: F401
+    except ImportError:
+        print("\n2. Roster import: coverage/roster_import.py does not exist yet; not measured.")
+        return
+    from tests.bench.roster import roster_measure
+
+    print(
+        f"\n2. Roster import ÷ COPY of the same {rows:,} rows (half existing people, half new; "
+        f"median of {runs}, each rolled back)",
+        flush=True,
+    )
+    figures = roster_measure(count=rows, runs=runs, seed=seed)
+    print(
+        f"   roster_import(mode='add'): {figures.import_rate:>10,.0f} rows/s "
+        f"({figures.import_seconds:.2f} s)  counts: {figures.counts}"
+    )
+    print(
+        f"   COPY into a text table:    {figures.copy_rate:>10,.0f} rows/s "
+        f"({figures.copy_seconds:.3f} s)"
+    )
+    print(f"   ratio import ÷ COPY:       {figures.ratio:>10.4f}  (1 in {1 / figures.ratio:,.0f})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per selector and SQL")
+    parser.add_argument("--import-rows", type=int, default=20_000)
+    parser.add_argument("--import-runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", choices=["dashboard", "roster"])
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL setting for this session, both sides alike (e.g. jit=off)",
+    )
+    args = parser.parse_args(argv)
+    bench_django_setup()
+    session_settings_apply(args.set)
+    from coverage.models import Person
+
+    if not Person.objects.exists():
+        sys.exit("The bench database is empty: run `python -m tests.bench.generate` first.")
+    began = time.perf_counter()
+    print(f"Benchmarks on “{database_name()}”, {Person.objects.count():,} people")
+    print(f"Server: {server_settings()}")
+    if args.only in (None, "dashboard"):
+        bench_dashboard(runs=args.runs)
+    if args.only in (None, "roster"):
+        bench_roster(rows=args.import_rows, runs=args.import_runs, seed=args.seed)
+    print(f"\nBenchmarks took {time.perf_counter() - began:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()
