@@ -97,13 +97,11 @@ def bench_dashboard(*, runs: int) -> None:
         if flag:
             bad.append(result)
     for result in bad:
-        path = explain_report(result, EXPLAIN_FOLDER)
+        path, plans = explain_report(result, EXPLAIN_FOLDER)
         print(f"\n   {result.case.name}: ratio {result.ratio:.2f}; full plans in {path}")
-        from tests.bench.dashboard import explain
-
-        for number, (sql, params) in enumerate(result.queries, start=1):
+        for number, plan in enumerate(plans, start=1):
             print(f"   selector query {number}, costliest plan nodes (time × loops):")
-            for line in plan_hotspots(explain(sql, params)):
+            for line in plan_hotspots(plan):
                 print(f"     {line[:150]}")
 
 

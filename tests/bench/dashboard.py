@@ -267,18 +267,21 @@ def explain(sql: str, params) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def explain_report(result: Result, folder: Path) -> Path:
-    """Both sides' plans, in full, in one file; returns its path."""
+def explain_report(result: Result, folder: Path) -> tuple[Path, list[str]]:
+    """EXPLAIN ANALYZE of the selector's queries, then of the SQL, in full in one file;
+    returns the file and the selector's plans."""
     folder.mkdir(parents=True, exist_ok=True)
     slug = "".join(c if c.isalnum() else "-" for c in result.case.name).strip("-")
     path = folder / f"explain-{slug}.txt"
-    parts = []
-    for number, (sql, params) in enumerate(result.queries, start=1):
-        parts.append(f"-- selector query {number}\n{sql}\n\n{explain(sql, params)}\n")
+    plans = [explain(sql, params) for sql, params in result.queries]
+    parts = [
+        f"-- selector query {number}\n{sql}\n\n{plan}\n"
+        for number, ((sql, _params), plan) in enumerate(zip(result.queries, plans, strict=True), 1)
+    ]
     floor_plan = explain(result.case.sql, result.case.params)
     parts.append(f"-- hand-written SQL\n{result.case.sql}\n\n{floor_plan}\n")
     path.write_text("\n".join(parts))
-    return path
+    return path, plans
 
 
 def plan_hotspots(plan: str, *, limit: int = 6) -> list[str]:

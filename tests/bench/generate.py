@@ -175,7 +175,7 @@ def _step(message: str, since: float) -> float:
 
 def generate(*, enterprises: int, people: int, records: int, seed: int, processes: int) -> None:
     """Truncate the coverage tables and fill them with a province of the given size."""
-    from django.db import connection, connections, transaction
+    from django.db import OperationalError, connection, connections, transaction
 
     from coverage.models import Industry, Region
     from coverage.services import industries_load_key, regions_load_jilin, training_target_default
@@ -191,13 +191,21 @@ def generate(*, enterprises: int, people: int, records: int, seed: int, processe
     )
 
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(TRUNCATED_TABLES)} RESTART IDENTITY CASCADE")
+        cursor.execute("SET lock_timeout = '60s'")
+        try:
+            cursor.execute(f"TRUNCATE {', '.join(TRUNCATED_TABLES)} RESTART IDENTITY CASCADE")
+        except OperationalError as error:
+            sys.exit(
+                f"Could not truncate the coverage tables: {error}\nAnother session is using "
+                "them (a benchmark still running?); see pg_stat_activity on this database."
+            )
+        cursor.execute("RESET lock_timeout")
     province = regions_load_jilin()
     industries_load_key()
     for code, name, is_key in EXTRA_INDUSTRIES:
         Industry.objects.update_or_create(code=code, defaults={"name": name, "is_key": is_key})
     target = training_target_default()
-    mark = _step("regions, industries, target (ORM)", mark)
+    mark = _step("truncate; regions, industries, target (ORM)", mark)
 
     # Enterprises: spread over counties and zones, more of them around the big cities.
     places = list(Region.objects.filter(level__in=["county", "zone"]).order_by("path"))

@@ -105,7 +105,7 @@ def test_region_page_query_count_does_not_grow_with_enterprises(
     client.force_login(regulator_of(regions["220100"]))
     client.get(region_url("220100"))  # warm the session and the content types
 
-    with django_assert_max_num_queries(25) as few:
+    with django_assert_max_num_queries(30) as few:
         client.get(region_url("220100"))
     for n in range(30):
         EnterpriseFactory(region=regions["220104" if n % 2 else "220105"])
