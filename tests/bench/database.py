@@ -19,8 +19,8 @@ def bench_django_setup() -> None:
     if connection.vendor != "postgresql":
         sys.exit(
             "The benchmarks need PostgreSQL (they compare against COPY and raw SQL on the same "
-            f"server); DATABASE_URL points at {connection.vendor}. Run them as\n"
-            f"  DATABASE_URL={BENCH_DATABASE_URL} make bench"
+            f"server); DATABASE_URL points at {connection.vendor}. Run `make bench`, or set\n"
+            f"  DATABASE_URL={BENCH_DATABASE_URL}"
         )
     name = connection.settings_dict["NAME"]
     if name == "test" or name.startswith("test_"):

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
+    "wagtailmedia",
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
@@ -276,3 +277,36 @@ LOGGING = {
 ROSTER_IMPORT_MAX_BYTES = env.int("ROSTER_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 ROSTER_IMPORT_MAX_ROWS = env.int("ROSTER_IMPORT_MAX_ROWS", default=50_000)
 ROSTER_IMPORT_SYNC_ROWS = env.int("ROSTER_IMPORT_SYNC_ROWS", default=2_000)
+
+# Video pipeline (media/, README "Video"): wagtailmedia items of our own model, probed on upload
+# and transcoded by ffmpeg in Celery into an HLS ladder, an MP4 fallback and a poster.
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "media.MediaItem",
+    "MEDIA_FORM_BASE": "media.forms.MediaItemForm",
+}
+# "auto": Debian's ffmpeg and ffprobe when installed, else the ffmpeg in the imageio-ffmpeg
+# wheel; or "system", "bundled", or the path of an ffmpeg binary.
+MEDIA_FFMPEG = env("MEDIA_FFMPEG", default="auto")
+MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+MEDIA_MAX_DURATION_SECONDS = env.int("MEDIA_MAX_DURATION_SECONDS", default=2 * 60 * 60)
+# "short side:video kbit/s" per rung; the short side, so a portrait 720x1280 video is 720p.
+# A source is never upscaled: rungs above it are left out.
+MEDIA_VIDEO_LADDER = [
+    tuple(int(part) for part in rung.split(":"))
+    for rung in env.list("MEDIA_VIDEO_LADDER", default=["360:600", "540:1200", "720:2000"])
+]
+MEDIA_AUDIO_KBPS = env.int("MEDIA_AUDIO_KBPS", default=96)
+MEDIA_HLS_SEGMENT_SECONDS = env.int("MEDIA_HLS_SEGMENT_SECONDS", default=4)
+MEDIA_X264_PRESET = env("MEDIA_X264_PRESET", default="veryfast")
+# One transcode may take this long; then ffmpeg is stopped and the item fails with the reason.
+MEDIA_TRANSCODE_TIME_LIMIT = env.int("MEDIA_TRANSCODE_TIME_LIMIT", default=2 * 60 * 60)
+# A job whose progress has not moved for this long lost its worker: it is started again, at
+# most MEDIA_MAX_ATTEMPTS times in all.
+MEDIA_STALE_AFTER_SECONDS = env.int("MEDIA_STALE_AFTER_SECONDS", default=10 * 60)
+MEDIA_MAX_ATTEMPTS = env.int("MEDIA_MAX_ATTEMPTS", default=3)
+# ffmpeg's scratch space: local disk even when media live in object storage.
+MEDIA_WORK_DIR = Path(env("MEDIA_WORK_DIR", default=str(VAR_DIR / "media-work")))
+CELERY_BEAT_SCHEDULE["media-requeue-stale"] = {
+    "task": "media.requeue_stale",
+    "schedule": 5 * 60,
+}

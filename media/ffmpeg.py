@@ -1,0 +1,605 @@
+"""ffmpeg behind one module: which binary runs, what a file holds, and the transcode commands.
+
+Nothing outside this module builds ffmpeg arguments. Two binaries are supported: Debian's
+(ffmpeg + ffprobe) and the one in the imageio-ffmpeg wheel, which has no ffprobe, so probing
+falls back to reading what `ffmpeg -i` prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import math
+import re
+import selectors
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import ffmpeg as ffmpeg_python
+
+# Formats ffmpeg recognises that are not video or audio a person could watch.
+NOT_MEDIA_FORMATS = {"tty", "image2", "image2pipe", "lavfi", "srt", "webvtt", "ass", "txt"}
+TRUNCATION_SIGNS = ("moov atom not found", "partial file", "truncat", "end of file")
+STDERR_TAIL_CHARS = 2000
+
+
+class ProbeError(Exception):
+    """The file is not something we can transcode; `code` says why (see media.failures)."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+class TranscodeError(Exception):
+    """ffmpeg exited with an error; `detail` is the end of what it printed."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class TranscodeTimeout(TranscodeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Tools:
+    ffmpeg: str
+    ffprobe: str | None
+    origin: str
+
+
+def tools(choice: str = "auto") -> Tools:
+    """The binaries to run: "auto" prefers Debian's ffmpeg, else the imageio-ffmpeg wheel's."""
+    system_ffmpeg = shutil.which("ffmpeg")
+    if choice == "auto":
+        choice = "system" if system_ffmpeg else "bundled"
+    if choice == "system":
+        if not system_ffmpeg:
+            raise FileNotFoundError("MEDIA_FFMPEG is 'system' but no ffmpeg is on PATH")
+        return Tools(ffmpeg=system_ffmpeg, ffprobe=shutil.which("ffprobe"), origin="system")
+    if choice == "bundled":
+        import imageio_ffmpeg
+
+        return Tools(ffmpeg=imageio_ffmpeg.get_ffmpeg_exe(), ffprobe=None, origin="bundled")
+    path = Path(choice)
+    if not path.is_file():
+        raise FileNotFoundError(f"MEDIA_FFMPEG points at {choice}, which is not a file")
+    sibling = path.with_name("ffprobe")
+    return Tools(
+        ffmpeg=str(path), ffprobe=str(sibling) if sibling.is_file() else None, origin="path"
+    )
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a file holds. width × height is the picture as shown: rotation and SAR applied."""
+
+    duration: float | None
+    format_name: str
+    video_codec: str = ""
+    audio_codec: str = ""
+    width: int = 0
+    height: int = 0
+    rotation: int = 0
+    fps: float = 0.0
+
+    @property
+    def has_video(self) -> bool:
+        return bool(self.video_codec)
+
+    @property
+    def has_audio(self) -> bool:
+        return bool(self.audio_codec)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def probe(path: str | Path, *, tools: Tools, check_tail: bool = True) -> VideoInfo:
+    """Read the file's streams and its last second; raise ProbeError when unusable."""
+    path = str(path)
+    info = _probe_ffprobe(path, tools.ffprobe) if tools.ffprobe else _probe_stderr(path, tools)
+    if info.format_name in NOT_MEDIA_FORMATS or info.format_name.endswith("_pipe"):
+        raise ProbeError("not_media", f"format {info.format_name}")
+    if not info.has_video and not info.has_audio:
+        raise ProbeError("not_media", "no video or audio stream")
+    if not info.duration or info.duration <= 0:
+        raise ProbeError("no_duration", f"format {info.format_name}")
+    if check_tail:
+        _check_tail(path, tools)
+    return info
+
+
+# The first bytes of the containers people upload. ffmpeg guesses a format from the file name
+# too, so a text file called .mp4 fails like a cut-off MP4 ("moov atom not found"): only a file
+# that starts like a media container was cut off or damaged.
+_SIGNATURES = (
+    (4, b"ftyp"),  # MP4, MOV, M4A, 3GP
+    (0, b"\x1a\x45\xdf\xa3"),  # Matroska, WebM
+    (0, b"RIFF"),  # AVI, WAV
+    (0, b"OggS"),
+    (0, b"FLV"),
+    (0, b"ID3"),  # MP3
+    (0, b"fLaC"),
+    (0, b"\x00\x00\x01\xba"),  # MPEG program stream
+    (0, b"\x30\x26\xb2\x75"),  # ASF, WMV
+)
+
+
+def _starts_like_media(path: str) -> bool:
+    with open(path, "rb") as file:
+        head = file.read(16)
+    if any(head[offset : offset + len(magic)] == magic for offset, magic in _SIGNATURES):
+        return True
+    return head[:1] == b"\x47" or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf1")
+
+
+def _classify_failure(path: str, stderr: str) -> ProbeError:
+    tail = stderr[-STDERR_TAIL_CHARS:]
+    if _starts_like_media(path) and any(sign in stderr.lower() for sign in TRUNCATION_SIGNS):
+        return ProbeError("truncated", tail)
+    return ProbeError("not_media", tail)
+
+
+def _display_size(width: int, height: int, sar: tuple[int, int], rotation: int) -> tuple[int, int]:
+    num, den = sar
+    if num > 0 and den > 0 and num != den:
+        width = round(width * num / den)
+    if rotation in (90, 270):
+        width, height = height, width
+    return width, height
+
+
+def _normal_rotation(value: float) -> int:
+    return round(value / 90.0) * 90 % 360
+
+
+def _probe_ffprobe(path: str, ffprobe: str) -> VideoInfo:
+    completed = subprocess.run(
+        [ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", path],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=120,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise _classify_failure(path, completed.stderr)
+    data = json.loads(completed.stdout or "{}")
+    fmt = data.get("format", {})
+    video = next(
+        (
+            s
+            for s in data.get("streams", [])
+            if s.get("codec_type") == "video" and not s.get("disposition", {}).get("attached_pic")
+        ),
+        None,
+    )
+    audio = next((s for s in data.get("streams", []) if s.get("codec_type") == "audio"), None)
+    duration = _float(fmt.get("duration"))
+    info = {"duration": duration, "format_name": fmt.get("format_name", "")}
+    if audio:
+        info["audio_codec"] = audio.get("codec_name", "audio")
+    if video:
+        rotation = 0
+        for side in video.get("side_data_list", []):
+            if "rotation" in side:
+                rotation = _normal_rotation(float(side["rotation"]))
+        if "rotate" in video.get("tags", {}):
+            rotation = _normal_rotation(-float(video["tags"]["rotate"]))
+        sar = _ratio(video.get("sample_aspect_ratio", "1:1"), ":")
+        width, height = _display_size(
+            int(video.get("width", 0)), int(video.get("height", 0)), sar, rotation
+        )
+        num, den = _ratio(video.get("avg_frame_rate", "0/1"), "/")
+        info.update(
+            video_codec=video.get("codec_name", "video"),
+            width=width,
+            height=height,
+            rotation=rotation,
+            fps=round(num / den, 3) if den else 0.0,
+        )
+    return VideoInfo(**info)
+
+
+_INPUT = re.compile(r"^Input #0, (?P<format>[^ ]+), from ", re.MULTILINE)
+_DURATION = re.compile(r"Duration: (?P<h>\d+):(?P<m>\d+):(?P<s>[\d.]+)")
+_STREAM = re.compile(r"^\s*Stream #0:\d+.*?: (?P<kind>Video|Audio): (?P<codec>\w+)(?P<rest>.*)$")
+_SIZE = re.compile(r", (?P<w>\d{1,5})x(?P<h>\d{1,5})")
+_SAR = re.compile(r"SAR (?P<num>\d+):(?P<den>\d+)")
+_FPS = re.compile(r", (?P<fps>[\d.]+k?) (?:fps|tbr)")
+_ROTATION = re.compile(r"display ?matrix: rotation of (?P<deg>-?[\d.]+) degrees", re.IGNORECASE)
+
+
+def _probe_stderr(path: str, tools: Tools) -> VideoInfo:
+    completed = subprocess.run(
+        [tools.ffmpeg, "-hide_banner", "-nostdin", "-i", path],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=120,
+        check=False,
+    )
+    stderr = completed.stderr
+    found = _INPUT.search(stderr)
+    if not found:
+        raise _classify_failure(path, stderr)
+    info: dict = {"format_name": found.group("format").rstrip(","), "duration": None}
+    if duration := _DURATION.search(stderr):
+        info["duration"] = (
+            int(duration.group("h")) * 3600
+            + int(duration.group("m")) * 60
+            + float(duration.group("s"))
+        )
+    lines = stderr[found.start() :].splitlines()
+    for index, line in enumerate(lines):
+        stream = _STREAM.match(line)
+        if not stream:
+            continue
+        rest = stream.group("rest")
+        if stream.group("kind") == "Audio":
+            info.setdefault("audio_codec", stream.group("codec"))
+            continue
+        if "attached pic" in rest or "video_codec" in info:
+            continue
+        size = _SIZE.search(rest)
+        sar = _SAR.search(rest)
+        fps = _FPS.search(rest)
+        rotation = 0
+        # Side data follows its stream on the next lines, until the next stream.
+        for follower in lines[index + 1 :]:
+            if _STREAM.match(follower):
+                break
+            if turned := _ROTATION.search(follower):
+                rotation = _normal_rotation(float(turned.group("deg")))
+        width, height = _display_size(
+            int(size.group("w")) if size else 0,
+            int(size.group("h")) if size else 0,
+            (int(sar.group("num")), int(sar.group("den"))) if sar else (1, 1),
+            rotation,
+        )
+        info.update(
+            video_codec=stream.group("codec"),
+            width=width,
+            height=height,
+            rotation=rotation,
+            fps=_fps(fps.group("fps")) if fps else 0.0,
+        )
+    return VideoInfo(**info)
+
+
+def _check_tail(path: str, tools: Tools) -> None:
+    """A file cut short keeps its header's duration, but its last second cannot be read.
+
+    The packets are copied, not decoded: cheap however long the file and its keyframe gaps.
+    """
+    completed = subprocess.run(
+        [
+            tools.ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-v",
+            "error",
+            "-sseof",
+            "-1",
+            "-i",
+            path,
+            "-map",
+            "0:v:0?",
+            "-map",
+            "0:a:0?",
+            "-c",
+            "copy",
+            "-f",
+            "null",
+            "-",
+            "-progress",
+            "pipe:1",
+            "-nostats",
+        ],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=120,
+        check=False,
+    )
+    decoded_us = max(
+        (int(v) for v in re.findall(r"^out_time_us=(-?\d+)$", completed.stdout, re.MULTILINE)),
+        default=0,
+    )
+    if completed.returncode != 0 or decoded_us <= 0 or "partial file" in completed.stderr:
+        raise ProbeError("truncated", completed.stderr[-STDERR_TAIL_CHARS:])
+
+
+def _float(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _fps(text: str) -> float:
+    return float(text[:-1]) * 1000 if text.endswith("k") else float(text)
+
+
+def _ratio(text: str, sep: str) -> tuple[int, int]:
+    try:
+        num, den = (int(part) for part in text.split(sep))
+    except ValueError:
+        return 0, 0
+    return num, den
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One rendition: named by its short side ("360p"), portrait or landscape as the source."""
+
+    name: str
+    width: int
+    height: int
+    video_kbps: int
+
+
+def _even(value: float) -> int:
+    # Down to even (x264 needs even sizes): never a pixel more than the source has.
+    return max(2, int(value // 2) * 2)
+
+
+def ladder_for(info: VideoInfo, ladder: Sequence[tuple[int, int]]) -> list[Rung]:
+    """The rungs of `ladder` (short side, kbit/s) at or below the source; never upscaled."""
+    short_side = min(info.width, info.height)
+    long_side = max(info.width, info.height)
+    steps = sorted(ladder)
+    chosen = [(side, kbps) for side, kbps in steps if side <= short_side]
+    if not chosen:
+        # Smaller than the lowest rung: one rendition at the source's own size.
+        chosen = [(short_side, steps[0][1])]
+    rungs = []
+    for side, kbps in chosen:
+        short = _even(side)
+        long = _even(long_side * side / short_side)
+        width, height = (long, short) if info.width >= info.height else (short, long)
+        rungs.append(Rung(name=f"{short}p", width=width, height=height, video_kbps=kbps))
+    return rungs
+
+
+@dataclass(frozen=True)
+class Encoding:
+    segment_seconds: int = 4
+    audio_kbps: int = 96
+    preset: str = "veryfast"
+    crf: int = 23
+    # The MP4 fallback is the highest rung up to this short side: small enough for phones.
+    fallback_max_short_side: int = 540
+
+
+@dataclass
+class Outputs:
+    """Files written under the destination folder, as paths relative to it."""
+
+    fallback: str
+    hls_master: str = ""
+    poster: str = ""
+    renditions: list[Rung] = field(default_factory=list)
+    duration: float | None = None
+
+
+def transcode_commands(
+    src: str | Path,
+    dst_dir: str | Path,
+    *,
+    info: VideoInfo,
+    ladder: Sequence[tuple[int, int]],
+    encoding: Encoding,
+    tools: Tools,
+    audio_only: bool = False,
+) -> tuple[list[list[str]], Outputs]:
+    """The ffmpeg command lines that turn `src` into the outputs, in order, and those outputs.
+
+    `audio_only` (an audio item) keeps only the sound, even of a file that has a picture.
+    """
+    src, dst = str(src), Path(dst_dir)
+    if audio_only or not info.has_video:
+        command = (
+            ffmpeg_python.input(src)
+            .output(
+                str(dst / "audio.m4a"),
+                vn=None,
+                acodec="aac",
+                audio_bitrate=f"{encoding.audio_kbps}k",
+                movflags="+faststart",
+            )
+            .compile(cmd=tools.ffmpeg)
+        )
+        return [_with_globals(command, progress=True)], Outputs(fallback="audio.m4a")
+
+    rungs = ladder_for(info, ladder)
+    source = ffmpeg_python.input(src)
+    pictures = source.video.filter_multi_output("split", len(rungs))
+    streams, options, variants = [], {}, []
+    for index, rung in enumerate(rungs):
+        streams.append(pictures[index].filter("scale", rung.width, rung.height).filter("setsar", 1))
+        options[f"maxrate:v:{index}"] = f"{rung.video_kbps}k"
+        options[f"bufsize:v:{index}"] = f"{rung.video_kbps * 2}k"
+        variant = f"v:{index}"
+        if info.has_audio:
+            streams.append(source.audio)
+            variant += f",a:{index}"
+        variants.append(f"{variant},name:{rung.name}")
+    if info.has_audio:
+        options.update({"c:a": "aac", "b:a": f"{encoding.audio_kbps}k"})
+    hls = ffmpeg_python.output(
+        *streams,
+        str(dst / "hls" / "%v" / "index.m3u8"),
+        f="hls",
+        hls_time=encoding.segment_seconds,
+        hls_playlist_type="vod",
+        hls_flags="independent_segments",
+        hls_segment_filename=str(dst / "hls" / "%v" / "seg_%03d.ts"),
+        master_pl_name="master.m3u8",
+        var_stream_map=" ".join(variants),
+        pix_fmt="yuv420p",
+        crf=encoding.crf,
+        preset=encoding.preset,
+        sc_threshold=0,
+        # Segments split only on keyframes: one at every segment boundary, whatever the fps.
+        force_key_frames=f"expr:gte(t,n_forced*{encoding.segment_seconds})",
+        **{"c:v": "libx264", "profile:v": "main"},
+        **options,
+    ).compile(cmd=tools.ffmpeg)
+
+    fallback = max(
+        (r for r in rungs if min(r.width, r.height) <= encoding.fallback_max_short_side),
+        key=lambda r: r.width * r.height,
+        default=rungs[0],
+    )
+    # The fallback is the chosen rung's segments put into one MP4: no second encode.
+    remux = (
+        ffmpeg_python.input(str(dst / "hls" / fallback.name / "index.m3u8"))
+        .output(str(dst / "video.mp4"), c="copy", movflags="+faststart")
+        .compile(cmd=tools.ffmpeg)
+    )
+    top = rungs[-1]
+    poster_at = min((info.duration or 0) * 0.1, 5.0)
+    poster = (
+        ffmpeg_python.input(src, ss=f"{poster_at:.3f}")
+        .filter("scale", top.width, top.height)
+        .output(str(dst / "poster.jpg"), vframes=1, **{"q:v": 3})
+        .compile(cmd=tools.ffmpeg)
+    )
+    commands = [
+        _with_globals(hls, progress=True),
+        _with_globals(remux, progress=False),
+        _with_globals(poster, progress=False),
+    ]
+    return commands, Outputs(
+        fallback="video.mp4",
+        hls_master="hls/master.m3u8",
+        poster="poster.jpg",
+        renditions=rungs,
+    )
+
+
+def _with_globals(command: list[str], *, progress: bool) -> list[str]:
+    extra = ["-hide_banner", "-nostdin", "-y", "-v", "error"]
+    if progress:
+        extra += ["-progress", "pipe:1", "-nostats"]
+    return [command[0], *extra, *command[1:]]
+
+
+def transcode(
+    src: str | Path,
+    dst_dir: str | Path,
+    *,
+    info: VideoInfo,
+    ladder: Sequence[tuple[int, int]],
+    encoding: Encoding,
+    tools: Tools,
+    timeout: float,
+    on_progress: Callable[[float], None] | None = None,
+    audio_only: bool = False,
+) -> Outputs:
+    """Write the HLS ladder, MP4 (or M4A) fallback and poster into `dst_dir`.
+
+    `on_progress` gets the fraction done (0..1) and may raise to stop ffmpeg. ffmpeg is killed
+    when `timeout` seconds have passed (TranscodeTimeout) and when its caller dies.
+    """
+    dst = Path(dst_dir)
+    dst.mkdir(parents=True, exist_ok=True)
+    commands, outputs = transcode_commands(
+        src, dst, info=info, ladder=ladder, encoding=encoding, tools=tools, audio_only=audio_only
+    )
+    deadline = time.monotonic() + timeout
+    main_share = 0.95
+
+    def report(fraction: float) -> None:
+        if on_progress:
+            on_progress(min(fraction, 1.0) * main_share)
+
+    for index, command in enumerate(commands):
+        # Only the first command encodes; the others take a moment.
+        run(
+            command,
+            deadline=deadline,
+            duration=info.duration,
+            on_progress=report if index == 0 else None,
+        )
+    for name in (outputs.fallback, outputs.hls_master, outputs.poster):
+        if name and not (dst / name).is_file():
+            raise TranscodeError(f"ffmpeg finished without writing {name}")
+    outputs.duration = probe(dst / outputs.fallback, tools=tools, check_tail=False).duration
+    if on_progress:
+        on_progress(1.0)
+    return outputs
+
+
+def run(
+    command: list[str],
+    *,
+    deadline: float,
+    duration: float | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> None:
+    """Run one ffmpeg command; report `-progress` output as a fraction of `duration`."""
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            preexec_fn=_die_with_parent,
+            text=True,
+            errors="replace",
+        )
+        try:
+            _follow(process, deadline=deadline, duration=duration, on_progress=on_progress)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if process.returncode != 0:
+            stderr.seek(0, 2)
+            stderr.seek(max(0, stderr.tell() - STDERR_TAIL_CHARS))
+            tail = stderr.read().decode("utf-8", "replace")
+            raise TranscodeError(f"ffmpeg exited with {process.returncode}: {tail}")
+
+
+def _follow(process, *, deadline, duration, on_progress) -> None:
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TranscodeTimeout("ffmpeg ran past the time limit")
+            if not selector.select(timeout=min(remaining, 1.0)):
+                continue
+            line = process.stdout.readline()
+            if not line:
+                break
+            key, _, value = line.strip().partition("=")
+            if key == "out_time_us" and value.isdigit() and duration and on_progress:
+                on_progress(int(value) / 1_000_000 / duration)
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired as exc:
+            raise TranscodeTimeout("ffmpeg ran past the time limit") from exc
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    # A worker killed mid-job must not leave ffmpeg running on: the kernel kills it too.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
