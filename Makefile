@@ -62,6 +62,7 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.generate --scale $(BENCH_SCALE)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_coverage
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_media
 
 clean:
 	rm -rf var/test-db-*.sqlite3* var/test-celery var/test-media

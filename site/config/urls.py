@@ -25,8 +25,7 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development serves uploads itself, with the same safe headers as production (media.urls).
+    urlpatterns += [path(settings.MEDIA_URL.lstrip("/"), include("media.urls"))]
 
 urlpatterns.append(path("", include(wagtail_urls)))

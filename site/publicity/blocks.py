@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from media.blocks import AudioBlock, VideoBlock
+
 
 class CallToActionBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"), max_length=60)
@@ -34,4 +36,6 @@ class BodyBlock(blocks.StreamBlock):
         template="blocks/paragraph.html",
     )
     image = ImageChooserBlock(label=_("Image"), template="blocks/image.html")
+    video = VideoBlock()
+    audio = AudioBlock()
     call_to_action = CallToActionBlock()

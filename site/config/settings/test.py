@@ -17,7 +17,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "test-media"
+MEDIA_ROOT = VAR_DIR / "test-media" / TEST_RUN_ID
 SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
