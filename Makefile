@@ -63,6 +63,7 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.generate --scale $(BENCH_SCALE)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_coverage
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_media
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_publicity
 
 clean:
 	rm -rf var/test-db-*.sqlite3* var/test-celery var/test-media

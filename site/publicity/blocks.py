@@ -25,6 +25,43 @@ class CallToActionBlock(blocks.StructBlock):
         }
 
 
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("Quotation"))
+    attribution = blocks.CharBlock(
+        label=_("Attribution"),
+        required=False,
+        max_length=120,
+        help_text=_("Who said it, e.g. an injured worker or a safety officer."),
+    )
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/quote.html"
+        label = _("Quote")
+        preview_value = {
+            "text": "安全帽不是摆设，那次要不是戴着它，我就回不了家了。",
+            "attribution": "长春某建筑工地钢筋工",
+        }
+
+
+class InfographicBlock(blocks.StructBlock):
+    """A picture that carries information (图表图解): the text version keeps it readable for
+    screen readers and in search."""
+
+    image = ImageChooserBlock(label=_("Image"))
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)
+    text_version = blocks.TextBlock(
+        label=_("Text version"),
+        required=False,
+        help_text=_("What the picture says, for screen readers and search."),
+    )
+
+    class Meta:
+        icon = "image"
+        template = "blocks/infographic.html"
+        label = _("Infographic")
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         label=_("Heading"), form_classname="title", icon="title", template="blocks/heading.html"
@@ -36,6 +73,8 @@ class BodyBlock(blocks.StreamBlock):
         template="blocks/paragraph.html",
     )
     image = ImageChooserBlock(label=_("Image"), template="blocks/image.html")
+    infographic = InfographicBlock()
+    quote = QuoteBlock()
     video = VideoBlock()
     audio = AudioBlock()
     call_to_action = CallToActionBlock()

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous views of publicity pages from the cache (publicity/caching.py): after the
+    # language, CSRF and authentication middleware, before anything that renders.
+    "publicity.caching.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -241,6 +244,8 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# How long an anonymous page view is served from the cache at most; publishing purges sooner.
+PUBLICITY_PAGE_CACHE_SECONDS = env.int("PUBLICITY_PAGE_CACHE_SECONDS", default=15 * 60)
 
 REST_FRAMEWORK = {
     # Other government systems send "Authorization: Token <key>" (manage.py api_token); a

@@ -9,11 +9,11 @@ from coverage.demo import (
     demo_people_install,
     demo_sessions_install,
 )
-from publicity.demo import home_page_install
+from publicity.demo import publicity_demo_install
 
 
 class Command(BaseCommand):
-    help = "Load the Chinese demo data (regions, industries, organisations, sign-ins, home page)."
+    help = "Load the Chinese demo data: regions, organisations, sign-ins, publicity."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         demo_people_install()
         demo_sessions_install()
         demo_accounts_install()
-        home_page_install()
+        publicity_demo_install()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write("Demo sign-ins (SMS codes are printed in this terminal):")
         for spec in DEMO_ACCOUNTS:

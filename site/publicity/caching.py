@@ -1,0 +1,173 @@
+"""Anonymous views of publicity pages, served from Django's cache and purged on publish.
+
+Only page types with `AnonymousCacheMixin` are cached, only for GET requests without a session
+(nobody signed in, no messages waiting) and only when the page set no cookie. The key holds
+the host, scheme, path with query string and the interface language; the entry holds the
+"generation" it was made in, and publishing, unpublishing, moving or deleting any page starts
+a new generation, because a change shows in more than its own page (lists, the home page).
+
+The header's forms carry a CSRF token, which must be each visitor's own: the cached copy keeps
+a placeholder where the token was, and every response gets a fresh token of its own visitor
+(CsrfViewMiddleware then sets the matching cookie), so the language switch works on a page
+served from the cache.
+"""
+
+import hashlib
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+GENERATION_KEY = "publicity:pages:generation"
+CACHE_HEADER = "X-Page-Cache"
+_TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
+_TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+# Cookies that make a page someone's own: a session (signed in, or anything kept for the
+# visitor) and messages waiting to be shown.
+_PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+
+
+def _cache():
+    return caches[getattr(settings, "PUBLICITY_PAGE_CACHE_ALIAS", "default")]
+
+
+def _timeout() -> int:
+    return getattr(settings, "PUBLICITY_PAGE_CACHE_SECONDS", 15 * 60)
+
+
+class AnonymousCacheMixin:
+    """Marks a page type's live views as cacheable for anonymous visitors."""
+
+    cache_anonymous = True
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if self.cache_anonymous and not getattr(request, "is_preview", False):
+            response.publicity_cacheable = True
+        return response
+
+
+def pages_cache_purge() -> None:
+    """Start a new generation: every cached page is stale from now on."""
+    _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _generation(found: dict) -> str:
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        _cache().add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = _cache().get(GENERATION_KEY)
+    return generation
+
+
+def _page_key(request: HttpRequest) -> str:
+    raw = "|".join(
+        [
+            request.scheme,
+            request.get_host(),
+            translation.get_language() or "",
+            request.get_full_path(),
+        ]
+    )
+    return "publicity:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _serves_pages(request: HttpRequest) -> bool:
+    """Wagtail's page view answers this path (other views never pay for a cache lookup)."""
+    try:
+        match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return match.url_name == "wagtail_serve"
+
+
+def _request_cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and not any(name in request.COOKIES for name in _PERSONAL_COOKIES)
+        and "HTTP_AUTHORIZATION" not in request.META
+        and _serves_pages(request)
+    )
+
+
+def _response_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    session = getattr(request, "session", None)
+    return (
+        getattr(response, "publicity_cacheable", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and not request.user.is_authenticated
+        and not (session is not None and session.modified)
+    )
+
+
+def _entry(generation: str, response: HttpResponse) -> tuple:
+    content = _TOKEN_INPUT.sub(rb"\1" + _TOKEN_PLACEHOLDER + rb"\2", response.content)
+    headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
+    return (generation, response.status_code, headers, content)
+
+
+def _response(entry: tuple, request: HttpRequest) -> HttpResponse:
+    _generation_made, status, headers, content = entry
+    if _TOKEN_PLACEHOLDER in content:
+        content = content.replace(_TOKEN_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response[CACHE_HEADER] = "hit"
+    return response
+
+
+class AnonymousPageCacheMiddleware:
+    """After CsrfViewMiddleware and AuthenticationMiddleware, and after the language is set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _request_cacheable(request):
+            return self.get_response(request)
+        key = _page_key(request)
+        found = _cache().get_many([GENERATION_KEY, key])
+        generation = _generation(found)
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            return _response(entry, request)
+        response = self.get_response(request)
+        if _response_cacheable(request, response):
+            _cache().set(key, _entry(generation, response), _timeout())
+            response[CACHE_HEADER] = "miss"
+        return response
+
+
+def _purge_now_and_after_commit(**_kwargs) -> None:
+    # Now, so the editor sees the change at once; again after the commit, so a page rendered
+    # from the old content between the two is not kept either.
+    pages_cache_purge()
+    transaction.on_commit(pages_cache_purge)
+
+
+def _purge_on_page_delete(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        _purge_now_and_after_commit()
+
+
+def pages_cache_connect() -> None:
+    """Purge on every change that can show on a page (PublicityConfig.ready)."""
+    page_published.connect(_purge_now_and_after_commit, dispatch_uid="publicity-purge-published")
+    page_unpublished.connect(
+        _purge_now_and_after_commit, dispatch_uid="publicity-purge-unpublished"
+    )
+    post_page_move.connect(_purge_now_and_after_commit, dispatch_uid="publicity-purge-moved")
+    post_delete.connect(_purge_on_page_delete, dispatch_uid="publicity-purge-deleted")

@@ -1,0 +1,98 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coverage.exports import table_export
+from coverage.jurisdiction import regions_in_scope
+from coverage.models import Membership, Region
+from publicity.forms import TrackingForm
+from publicity.selectors import base_tracking, campaign_tracking, page_search
+
+
+def search(request):
+    context = page_search(query=request.GET.get("q", ""), params=request.GET)
+    return render(request, "publicity/search.html", context)
+
+
+def _default_region(user) -> Region:
+    membership = (
+        Membership.objects.filter(user=user, role=Membership.Role.REGULATOR)
+        .select_related("region")
+        .order_by("region__path")
+        .first()
+    )
+    if membership:
+        return membership.region
+    return Region.objects.filter(level=Region.Level.PROVINCE).order_by("path").first()
+
+
+def _tracking_tables(campaigns, bases) -> dict:
+    yes, no = _("yes"), _("no")
+    return {
+        "campaigns": (
+            [_("Key industry"), _("Campaign held"), _("Campaigns")],
+            [
+                [industry.name, yes if industry.campaign_count else no, industry.campaign_count]
+                for industry in [*campaigns.covered, *campaigns.lacking]
+            ],
+        ),
+        "bases": (
+            [_("Code"), _("Region"), _("Level"), _("Filed bases"), _("Bases not yet filed")],
+            [
+                [
+                    place.code,
+                    place.name,
+                    place.get_level_display(),
+                    place.filed_bases,
+                    place.unfiled_bases,
+                ]
+                for place in [*bases.cities, *bases.counties]
+            ],
+        ),
+    }
+
+
+@login_required
+def tracking(request):
+    """The plan's publicity duties in a regulator's region: campaigns per key industry in a
+    year, and a filed warning-education base in every city and county."""
+    user = request.user
+    if not (
+        user.is_superuser
+        or Membership.objects.filter(user=user, role=Membership.Role.REGULATOR).exists()
+    ):
+        raise PermissionDenied
+    regions = regions_in_scope(user).exclude(level=Region.Level.ZONE)
+    form = TrackingForm(request.GET, regions=regions, default_region=_default_region(user))
+    form.is_valid()
+    if "region" in form.errors:
+        # A region outside the scope looks like one that does not exist.
+        raise Http404
+    region = form.cleaned_data["region"]
+    year = form.cleaned_data.get("year") or timezone.localdate().year
+    campaigns = campaign_tracking(region=region, year=year)
+    bases = base_tracking(region=region)
+
+    tables = _tracking_tables(campaigns, bases)
+    table = request.GET.get("table")
+    if request.GET.get("export") and table in tables:
+        headers, rows = tables[table]
+        return table_export(
+            request=request,
+            subject=f"publicity tracking {region.code} {year} {table}",
+            headers=headers,
+            rows=rows,
+            fmt=request.GET["export"],
+            filename=f"{region.name}-{year}-{table}"
+            if table == "campaigns"
+            else f"{region.name}-{table}",
+            contains_personal_data=False,
+        )
+    return render(
+        request,
+        "publicity/tracking.html",
+        {"form": form, "region": region, "year": year, "campaigns": campaigns, "bases": bases},
+    )

@@ -1,0 +1,160 @@
+"""A cached publicity article's requests per second ÷ a bare Django view's, measured in the
+same run through the same WSGI stack (every middleware, django.test.Client in one process).
+
+The floor is a view that returns a tiny HttpResponse: what any request costs in this project
+(sessions, language, CSRF, authentication, the page cache's own lookup, redirects). A cached
+article adds the cache read and the CSRF token put into the page; the aim is a ratio near 1,
+so that caching makes a page as cheap as the platform's cheapest request. An uncached view
+of the same article is printed beside them to show what the cache saves.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yufang_bench \\
+        .venv/bin/python -m tests.bench.bench_publicity [--seconds 3] [--runs 5]
+    # the page cache in Redis (default when one answers on 127.0.0.1:6379), or another cache:
+    BENCH_CACHE_URL=locmemcache:// .venv/bin/python -m tests.bench.bench_publicity
+
+Not a test: nothing here fails on a slow figure. It fails when the article is not served from
+the cache, because then the ratio would mean nothing.
+"""
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from django.http import HttpResponse
+from django.urls import path
+
+ARTICLE = "/articles/dust-lungs/"
+BARE = "/bench/bare/"
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/12"
+
+
+def bare(request):
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+# This module is the benchmark's URLconf: the bare view beside the whole platform.
+def _urlpatterns():
+    from config.urls import urlpatterns
+
+    return [path(BARE.strip("/") + "/", bare), *urlpatterns]
+
+
+def __getattr__(name):
+    if name == "urlpatterns":
+        return _urlpatterns()
+    raise AttributeError(name)
+
+
+def _redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _setup(scratch: Path) -> str:
+    cache_url = os.environ.get("BENCH_CACHE_URL") or (
+        DEFAULT_CACHE_URL if _redis_answers() else "locmemcache://"
+    )
+    os.environ["CACHE_URL"] = cache_url
+    os.environ.setdefault("VAR_DIR", str(scratch / "var"))
+    os.environ["MEDIA_ROOT"] = str(scratch / "media-root")
+    from tests.bench.database import bench_django_setup
+
+    bench_django_setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    call_command("migrate", verbosity=0)
+    if cache_url.startswith("dbcache"):
+        call_command("createcachetable", verbosity=0)
+    # This module's URLconf (the bare view beside the platform). Static URLs by name, not from
+    # a collectstatic manifest: the scratch folder has none, and the lookup costs the same.
+    override_settings(
+        ROOT_URLCONF="tests.bench.bench_publicity",
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ).enable()
+
+    from coverage.services import industries_load_key, regions_load_jilin
+    from publicity.demo import publicity_demo_install
+
+    regions_load_jilin()
+    industries_load_key()
+    publicity_demo_install()
+    return cache_url
+
+
+def _rate(client, url_for, seconds: float) -> float:
+    """Requests per second over `seconds`, each checked for a 200."""
+    count = 0
+    started = time.perf_counter()
+    deadline = started + seconds
+    while time.perf_counter() < deadline:
+        response = client.get(url_for(count))
+        if response.status_code != 200:
+            raise SystemExit(f"{url_for(count)} answered {response.status_code}")
+        count += 1
+    return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of each measurement")
+    parser.add_argument("--runs", type=int, default=5, help="alternating runs of each (median)")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-publicity-"))
+    try:
+        cache_url = _setup(scratch)
+        from django.test import Client
+
+        from publicity.caching import CACHE_HEADER, pages_cache_purge
+
+        pages_cache_purge()
+        client = Client(HTTP_HOST="localhost")
+        warm = client.get(ARTICLE)
+        if client.get(ARTICLE).get(CACHE_HEADER) != "hit" or warm.status_code != 200:
+            raise SystemExit("The article is not served from the cache: no ratio to report.")
+        kind = cache_url.split(":", 1)[0]
+        print(
+            f"\nCached article ÷ bare Django view, requests/s in one process through the whole "
+            f"middleware stack (page cache: {kind}; {args.runs} runs of {args.seconds:g} s each, "
+            "alternating, after a warm-up)"
+        )
+        sides = {
+            "bare view": lambda n: BARE,
+            "cached article": lambda n: ARTICLE,
+            # A new query string each time: rendered from the database and stored, every time.
+            "uncached article": lambda n: f"{ARTICLE}?n={n}-{time.monotonic_ns()}",
+        }
+        for url_for in sides.values():
+            _rate(client, url_for, 0.5)
+        rates = {name: [] for name in sides}
+        for run in range(args.runs):
+            order = list(sides.items()) if run % 2 == 0 else list(reversed(sides.items()))
+            for name, url_for in order:
+                rates[name].append(_rate(client, url_for, args.seconds))
+        medians = {name: statistics.median(values) for name, values in rates.items()}
+        for name, values in rates.items():
+            runs = ", ".join(f"{value:.0f}" for value in values)
+            print(f"   {name:<18}{medians[name]:>9.0f} req/s   (runs: {runs})")
+        bare_rate = medians["bare view"]
+        print(f"   cached article ÷ bare view:   {medians['cached article'] / bare_rate:.3f}")
+        print(f"   uncached article ÷ bare view: {medians['uncached article'] / bare_rate:.3f}")
+        pages_cache_purge()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

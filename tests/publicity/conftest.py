@@ -1,0 +1,44 @@
+"""The publicity demo is loaded once for this folder's tests (about ten seconds: some fifty pages
+with revisions and search entries) inside a transaction that is rolled back after the last of them;
+each test runs in a savepoint within it, as Django's TestCase.setUpTestData does."""
+
+import pytest
+from django.db import transaction
+from django.test.utils import override_settings
+
+from coverage.services import industries_load_key, regions_load_jilin
+from publicity.demo import publicity_demo_install
+
+
+@pytest.fixture(scope="session")
+def publicity_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("publicity-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, publicity_media):
+    # The demo's pictures are made once: renditions must find them in every test.
+    settings.MEDIA_ROOT = publicity_media
+
+
+@pytest.fixture(scope="package")
+def publicity_demo_data(django_db_setup, django_db_blocker, publicity_media):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=publicity_media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            regions_load_jilin()
+            industries_load_key()
+            home = publicity_demo_install()
+            yield home.pk
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def publicity_demo(publicity_demo_data, db):
+    """The demo's home page; every region of Jilin, the key industries and the demo pages."""
+    from publicity.models import HomePage
+
+    return HomePage.objects.get(pk=publicity_demo_data)

@@ -1,0 +1,111 @@
+"""Anonymous page views come from the cache, are purged on publish, are never shared with a
+signed-in user, follow the interface language and carry each visitor's own CSRF token."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from publicity.models import ArticlePage
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "/articles/dust-lungs/"
+
+
+def cache_state(response) -> str | None:
+    return response.get("X-Page-Cache")
+
+
+def csrf_token(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+
+
+def test_the_second_anonymous_view_comes_from_the_cache(publicity_demo, client):
+    first = client.get(ARTICLE)
+    second = Client().get(ARTICLE)
+    assert cache_state(first) == "miss"
+    assert cache_state(second) == "hit"
+    assert second.status_code == 200
+    assert "粉尘作业岗位如何预防尘肺病" in second.text
+    # The cached copy differs only in the visitor's own token.
+    assert re.sub(r'value="[A-Za-z0-9]{64}"', "", first.text) == re.sub(
+        r'value="[A-Za-z0-9]{64}"', "", second.text
+    )
+
+
+def test_publishing_a_change_shows_at_once_to_anonymous_visitors(publicity_demo, client):
+    client.get(ARTICLE)
+    assert cache_state(Client().get(ARTICLE)) == "hit"
+    client.get("/articles/")
+
+    article = ArticlePage.objects.get(slug="dust-lungs")
+    article.title = "尘肺病可防可控：粉尘岗位防护指南"
+    article.save_revision().publish()
+
+    response = Client().get(ARTICLE)
+    assert cache_state(response) == "miss"
+    assert "尘肺病可防可控：粉尘岗位防护指南" in response.text
+    # Lists show it too: one publish makes every cached page stale.
+    assert "尘肺病可防可控" in Client().get("/articles/").text
+
+
+def test_unpublishing_and_deleting_purge_the_page(publicity_demo, client):
+    client.get(ARTICLE)
+    article = ArticlePage.objects.get(slug="dust-lungs")
+    article.unpublish()
+    assert Client().get(ARTICLE).status_code == 404
+
+    client.get("/articles/noise-hearing/")
+    ArticlePage.objects.get(slug="noise-hearing").delete()
+    assert Client().get("/articles/noise-hearing/").status_code == 404
+
+
+def test_a_signed_in_user_never_gets_nor_fills_the_anonymous_cache(publicity_demo, client):
+    client.get(ARTICLE)  # cached for anonymous visitors
+    member = Client()
+    member.force_login(UserFactory())
+    response = member.get(ARTICLE)
+    assert cache_state(response) is None
+    assert "account_logout" in response.text or "/accounts/logout/" in response.text
+
+    member.get("/cases/")
+    anonymous = Client().get("/cases/")
+    assert cache_state(anonymous) == "miss"
+    assert "/accounts/logout/" not in anonymous.text
+
+
+def test_the_language_is_part_of_the_key(publicity_demo, client):
+    chinese = client.get(ARTICLE)
+    english_visitor = Client()
+    english_visitor.cookies["django_language"] = "en"
+    english = english_visitor.get(ARTICLE)
+    assert '<html lang="zh-hans">' in chinese.text
+    assert cache_state(english) == "miss"
+    assert '<html lang="en">' in english.text
+    again = english_visitor.get(ARTICLE)
+    assert cache_state(again) == "hit"
+    assert '<html lang="en">' in again.text
+
+
+def test_the_language_switch_works_on_a_page_from_the_cache(publicity_demo, client):
+    client.get(ARTICLE)
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(ARTICLE)
+    assert cache_state(page) == "hit"
+    # The visitor's own token and the cookie that matches it, not the first visitor's.
+    assert "csrftoken" in page.cookies
+    assert csrf_token(page) != csrf_token(Client().get(ARTICLE))
+
+    switched = visitor.post(
+        "/i18n/setlang/",
+        {"language": "en", "next": ARTICLE, "csrfmiddlewaretoken": csrf_token(page)},
+    )
+    assert switched.status_code == 302
+    assert '<html lang="en">' in visitor.get(ARTICLE).text
+
+
+def test_search_and_other_views_are_not_cached(publicity_demo, client):
+    client.get("/publicity/search/?q=安全")
+    assert cache_state(client.get("/publicity/search/?q=安全")) is None
