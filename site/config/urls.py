@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("jobs/", include("jobs.urls")),
     path("coverage/", include("coverage.urls")),
+    path("learn/", include("courses.urls")),
     path("publicity/", include("publicity.urls")),
     path("api/", include(("coverage.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -173,6 +173,12 @@ ACCOUNT_RATE_LIMITS = {
     # Binding an account to a name + ID number (coverage.services.person_bind_account).
     "bind_identity": "5/h/user,20/h/ip",
 }
+# Online courses (courses/progress.py): how often the player reports, and after how long
+# without a sign of the learner it pauses and asks "还在学习吗？".
+COURSES_HEARTBEAT_SECONDS = env.int("COURSES_HEARTBEAT_SECONDS", default=10)
+COURSES_IDLE_SECONDS = env.int("COURSES_IDLE_SECONDS", default=600)
+# Length of the warning film `load_demo` generates and transcodes for the demo lessons.
+DEMO_VIDEO_SECONDS = env.int("DEMO_VIDEO_SECONDS", default=30)
 SMS_BACKEND = env("SMS_BACKEND", default="accounts.sms.ConsoleSmsBackend")
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="吉林工伤预防")
 

@@ -19,6 +19,7 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "test-media" / TEST_RUN_ID
 SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
+DEMO_VIDEO_SECONDS = 3
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the Celery worker that integration tests start is another process.

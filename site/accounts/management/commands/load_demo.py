@@ -1,7 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from wagtail.models import Site
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_install
+from courses.demo import demo_courses_install
+from courses.demo_org import demo_assignments_install
 from coverage.demo import (
     DEMO_WORKER_ID,
     DEMO_WORKER_NAME,
@@ -13,7 +16,7 @@ from publicity.demo import publicity_demo_install
 
 
 class Command(BaseCommand):
-    help = "Load the Chinese demo data: regions, organisations, sign-ins, publicity."
+    help = "Load the Chinese demo data: regions, organisations, sign-ins, courses, publicity."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -22,6 +25,8 @@ class Command(BaseCommand):
         demo_sessions_install()
         demo_accounts_install()
         publicity_demo_install()
+        demo_courses_install(home=Site.objects.get(is_default_site=True).root_page)
+        demo_assignments_install()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write("Demo sign-ins (SMS codes are printed in this terminal):")
         for spec in DEMO_ACCOUNTS:

@@ -1,0 +1,123 @@
+"""Learner views of a course's exam: the rules and history, the paper, the result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.exam_selectors import (
+    attempt_for_learner,
+    attempt_paper,
+    exam_overview,
+    seconds_left,
+)
+from courses.exams import (
+    ExamRefused,
+    exam_answers_save,
+    exam_expired_close,
+    exam_start,
+    exam_submit,
+)
+from courses.models import CoursePage, Enrolment, ExamAttempt
+
+
+def _answers_from(request: HttpRequest, attempt: ExamAttempt) -> dict[int, list[int]]:
+    """The paper's inputs are named q<question id>, valued <choice id>; junk is ignored."""
+    answers = {}
+    for item in attempt.paper:
+        question_id = int(item["question"])
+        values = request.POST.getlist(f"q{question_id}")
+        answers[question_id] = [int(value) for value in values if value.isdigit()]
+    return answers
+
+
+def _own_attempt_or_404(request: HttpRequest, attempt_id: int) -> ExamAttempt:
+    attempt = attempt_for_learner(user=request.user, attempt_id=attempt_id)
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+@login_required
+def exam(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    enrolment = (
+        Enrolment.objects.filter(person__user=request.user, course=course)
+        .select_related("course")
+        .first()
+    )
+    if enrolment:
+        exam_expired_close(enrolment=enrolment)
+    return TemplateResponse(
+        request,
+        "courses/exam.html",
+        {
+            "course": course,
+            "overview": exam_overview(enrolment=enrolment) if enrolment else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def exam_begin(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    enrolment = Enrolment.objects.filter(person__user=request.user, course=course).first()
+    if enrolment is None:
+        messages.error(request, _("Enrol in the course before taking its exam."))
+        return redirect("courses:exam", course_id=course.pk)
+    try:
+        attempt = exam_start(enrolment=enrolment)
+    except ExamRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("courses:exam", course_id=course.pk)
+    return redirect("courses:exam_attempt", attempt_id=attempt.pk)
+
+
+@login_required
+def exam_attempt(request, attempt_id: int):
+    attempt = _own_attempt_or_404(request, attempt_id)
+    if request.method == "POST" and not attempt.submitted_at:
+        attempt = exam_submit(attempt=attempt, answers=_answers_from(request, attempt))
+    if attempt.submitted_at:
+        return redirect("courses:exam_result", attempt_id=attempt.pk)
+    return TemplateResponse(
+        request,
+        "courses/exam_paper.html",
+        {
+            "attempt": attempt,
+            "course": attempt.enrolment.course,
+            "items": attempt_paper(attempt=attempt),
+            "seconds_left": seconds_left(attempt),
+        },
+    )
+
+
+@login_required
+@require_POST
+def exam_save(request, attempt_id: int):
+    attempt = _own_attempt_or_404(request, attempt_id)
+    saved = exam_answers_save(attempt=attempt, answers=_answers_from(request, attempt))
+    return JsonResponse(
+        {"saved": saved, "seconds_left": seconds_left(attempt)}, status=200 if saved else 409
+    )
+
+
+@login_required
+def exam_result(request, attempt_id: int):
+    attempt = _own_attempt_or_404(request, attempt_id)
+    if not attempt.submitted_at:
+        return redirect("courses:exam_attempt", attempt_id=attempt.pk)
+    return TemplateResponse(
+        request,
+        "courses/exam_result.html",
+        {
+            "attempt": attempt,
+            "course": attempt.enrolment.course,
+            "items": attempt_paper(attempt=attempt),
+            "overview": exam_overview(enrolment=attempt.enrolment),
+        },
+    )

@@ -1,0 +1,25 @@
+from courses.models.certificates import Certificate
+from courses.models.exams import Choice, ExamAttempt, Question
+from courses.models.learning import (
+    CourseAssignment,
+    Enrolment,
+    LessonProgress,
+    PlaybackLease,
+    VideoProgress,
+)
+from courses.models.pages import CourseIndexPage, CoursePage, LessonPage
+
+__all__ = [
+    "Certificate",
+    "Choice",
+    "CourseAssignment",
+    "CourseIndexPage",
+    "CoursePage",
+    "Enrolment",
+    "ExamAttempt",
+    "LessonPage",
+    "LessonProgress",
+    "PlaybackLease",
+    "Question",
+    "VideoProgress",
+]

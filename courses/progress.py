@@ -1,0 +1,188 @@
+"""Honest video progress: what the server credits from a player's heartbeats.
+
+The player reports the intervals it really played since its last heartbeat, the wall-clock
+seconds it spent playing them and a sequence number. The server, not the player, decides:
+
+- a video counts as watched when merged watched intervals cover ≥ 90 % of its duration
+  (the duration is the server's, from the media pipeline's probe);
+- what was skipped by seeking ahead is simply never reported as played, and cannot be
+  claimed later without playing it, because of the next rule;
+- no heartbeat earns more than the wall-clock time it claims to have taken, and a lease never
+  earns more than the wall-clock time since it started: playing at 2× earns 1×;
+- one account plays on one device: starting playback takes the lease over and the old
+  device's heartbeats are refused (it pauses);
+- without a sign of a person (play pressed, the page touched, "还在学习吗？" answered) for
+  COURSES_IDLE_SECONDS, heartbeats earn nothing until the learner confirms;
+- heartbeats are idempotent by sequence number (a retried one is acknowledged, not counted
+  twice), and merging intervals is idempotent too.
+
+Interval union is hand-written: it is a dozen lines over a handful of pairs, smaller than
+any dependency that would do it.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import Enrolment, LessonPage, PlaybackLease, VideoProgress
+
+WATCHED_SHARE = 0.9
+# Network jitter and timer granularity between the player's clock and the server's.
+CLOCK_SLACK_SECONDS = 3.0
+BEAT_SLACK_SECONDS = 1.0
+
+
+def intervals_merge(intervals: list[list[float]]) -> list[list[float]]:
+    """The union of [start, end] intervals, sorted and non-overlapping."""
+    merged: list[list[float]] = []
+    for start, end in sorted((float(a), float(b)) for a, b in intervals if b > a):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def intervals_length(intervals: list[list[float]]) -> float:
+    return sum(end - start for start, end in intervals)
+
+
+def intervals_trim(intervals: list[list[float]], allowance: float) -> list[list[float]]:
+    """The earliest `allowance` seconds of sorted intervals: what real time could have played."""
+    kept = []
+    for start, end in intervals:
+        if allowance <= 0:
+            break
+        end = min(end, start + allowance)
+        kept.append([start, round(end, 1)])
+        allowance -= end - start
+    return kept
+
+
+def intervals_clean(raw, duration: float) -> list[list[float]]:
+    """Claimed intervals from untrusted JSON: numbers, inside the video, merged."""
+    cleaned = []
+    if not isinstance(raw, list):
+        return cleaned
+    for pair in raw[:200]:
+        if not (isinstance(pair, list | tuple) and len(pair) == 2):
+            continue
+        try:
+            start, end = (max(0.0, min(float(value), duration)) for value in pair)
+        except (TypeError, ValueError):
+            continue
+        if end > start:
+            cleaned.append([round(start, 1), round(end, 1)])
+    return intervals_merge(cleaned)
+
+
+def idle_limit() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.COURSES_IDLE_SECONDS)
+
+
+@dataclass
+class BeatResult:
+    state: str  # "ok", "duplicate", "idle", "taken_over"
+    video: VideoProgress | None = None
+    accepted: float = 0.0
+
+    def as_json(self) -> dict:
+        data = {"state": self.state, "accepted": round(self.accepted, 1)}
+        if self.video:
+            data |= {
+                "watched": round(self.video.watched_seconds, 1),
+                "percent": self.video.percent,
+                "position": self.video.position,
+                "completed": self.video.completed_at is not None,
+            }
+        return data
+
+
+def video_progress_for(*, enrolment: Enrolment, lesson: LessonPage, media) -> VideoProgress:
+    video, _ = VideoProgress.objects.get_or_create(
+        enrolment=enrolment,
+        lesson=lesson,
+        media=media,
+        defaults={"duration": float(media.duration or 0)},
+    )
+    return video
+
+
+def playback_start(*, user, video: VideoProgress) -> PlaybackLease:
+    """Play on this device: a new lease, so any other device of the account stops earning."""
+    now = timezone.now()
+    lease, _ = PlaybackLease.objects.update_or_create(
+        user=user,
+        defaults={
+            "token": uuid.uuid4(),
+            "video": video,
+            "started_at": now,
+            "last_beat_at": now,
+            "last_presence_at": now,
+            "credited_seconds": 0,
+            "last_seq": 0,
+        },
+    )
+    return lease
+
+
+def playback_beat(
+    *,
+    user,
+    video: VideoProgress,
+    token: str,
+    seq: int,
+    intervals,
+    elapsed: float,
+    position: float,
+    present: bool,
+) -> BeatResult:
+    """Credit one heartbeat under the rules in this module's docstring."""
+    from courses.services import lesson_complete, lesson_progress_open
+
+    now = timezone.now()
+    with transaction.atomic():
+        lease = PlaybackLease.objects.select_for_update().filter(user=user).first()
+        if lease is None or str(lease.token) != str(token) or lease.video_id != video.pk:
+            return BeatResult("taken_over")
+        video = VideoProgress.objects.select_for_update().get(pk=video.pk)
+        if seq <= lease.last_seq:
+            return BeatResult("duplicate", video)
+        if present:
+            lease.last_presence_at = now
+        lease.last_seq = seq
+        lease.last_beat_at = now
+        if now - lease.last_presence_at > idle_limit():
+            lease.save(update_fields=["last_seq", "last_beat_at", "last_presence_at"])
+            return BeatResult("idle", video)
+
+        claimed = intervals_clean(intervals, video.duration)
+        wall_budget = (now - lease.started_at).total_seconds() - lease.credited_seconds
+        allowance = max(
+            0.0,
+            min(max(float(elapsed), 0.0) + BEAT_SLACK_SECONDS, wall_budget + CLOCK_SLACK_SECONDS),
+        )
+        accepted = intervals_trim(claimed, allowance)
+        accepted_seconds = intervals_length(accepted)
+        lease.credited_seconds += accepted_seconds
+        lease.save()
+
+        video.intervals = intervals_merge([*video.intervals, *accepted])
+        video.watched_seconds = round(intervals_length(video.intervals), 1)
+        video.position = round(max(0.0, min(float(position), video.duration)), 1)
+        newly_watched = (
+            video.completed_at is None
+            and video.duration > 0
+            and video.watched_seconds >= WATCHED_SHARE * video.duration
+        )
+        if newly_watched:
+            video.completed_at = now
+        video.save()
+    if newly_watched:
+        lesson = LessonPage.objects.get(pk=video.lesson_id)
+        lesson_complete(progress=lesson_progress_open(enrolment=video.enrolment, lesson=lesson))
+    return BeatResult("ok", video, accepted_seconds)

@@ -1,0 +1,212 @@
+"""Learner views: enrol, lessons, progress heartbeats, 我的学习."""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses import progress
+from courses.models import CourseIndexPage, CoursePage, LessonPage, VideoProgress
+from courses.selectors import (
+    enrolment_for,
+    learner_enrolments,
+    lesson_blocked_by,
+    lesson_ready_at,
+)
+from courses.services import (
+    enrolment_start,
+    lesson_checks_answer,
+    lesson_complete,
+    lesson_progress_open,
+    lesson_requirements_missing,
+)
+from coverage.models import Person
+
+MISSING_MESSAGES = {
+    "video": lambda: _("Watch at least 90 percent of the lesson's video first."),
+    "time": lambda: _("Take a little more time with this lesson before marking it done."),
+    "checks": lambda: _("Answer the lesson's questions correctly first."),
+}
+
+
+def _identity_bind_url(next_url: str) -> str:
+    return f"{reverse('coverage:identity_bind')}?next={next_url}"
+
+
+@login_required
+def my_learning(request):
+    person = Person.objects.filter(user=request.user).first()
+    enrolments = learner_enrolments(person=person) if person else []
+    return TemplateResponse(
+        request,
+        "courses/my_learning.html",
+        {
+            "person": person,
+            "enrolments": enrolments,
+            "course_index": CourseIndexPage.objects.live().first(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrol(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        # A course counts toward coverage and ends in a certificate with the learner's name:
+        # both need to know who the learner is, once.
+        messages.info(request, _("Confirm your name and ID number once before you start."))
+        return redirect(_identity_bind_url(course.url))
+    _enrolment, created = enrolment_start(person=person, course=course)
+    if created:
+        messages.success(request, _("You are enrolled. Start with the first lesson."))
+    return redirect(course.url)
+
+
+def lesson_serve(lesson: LessonPage, request, *args, **kwargs):
+    """A lesson page, for enrolled learners only, in order when the course asks for it."""
+    course = lesson.get_parent().specific
+    blocks, check_number = [], 0
+    for block in lesson.body:
+        blocks.append((block, check_number if block.block_type == "check_question" else None))
+        check_number += block.block_type == "check_question"
+    context = lesson.get_context(request, *args, **kwargs)
+    context.update({"course": course, "blocks": blocks, "players": {}})
+    if getattr(request, "is_preview", False):
+        # Editors preview the lesson as it reads, without enrolling or counting anything.
+        return TemplateResponse(request, lesson.get_template(request), context)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    enrolment = enrolment_for(user=request.user, course=course)
+    if enrolment is None:
+        messages.info(request, _("Enrol in the course to open its lessons."))
+        return redirect(course.url)
+    blocked_by = lesson_blocked_by(enrolment=enrolment, lesson=lesson)
+    if blocked_by:
+        messages.info(request, _("Finish “%(lesson)s” first.") % {"lesson": blocked_by.title})
+        return redirect(blocked_by.url)
+    progress_row = lesson_progress_open(enrolment=enrolment, lesson=lesson)
+    videos = {
+        video.media_id: video
+        for video in VideoProgress.objects.filter(enrolment=enrolment, lesson=lesson)
+    }
+    players = {
+        str(media.pk): {
+            "play": reverse("courses:video_play", args=[lesson.pk, media.pk]),
+            "beat": reverse("courses:video_beat", args=[lesson.pk, media.pk]),
+            "position": videos[media.pk].position if media.pk in videos else 0,
+            "percent": videos[media.pk].percent if media.pk in videos else 0,
+            "completed": bool(media.pk in videos and videos[media.pk].completed_at),
+        }
+        for media in lesson.videos()
+    }
+    wrong_checks = {int(n) for n in request.GET.get("wrong", "").split(",") if n.isdigit()}
+    context.update(
+        {
+            "wrong_checks": wrong_checks,
+            "enrolment": enrolment,
+            "progress": progress_row,
+            "players": players,
+            "player_settings": {
+                "heartbeat": settings.COURSES_HEARTBEAT_SECONDS,
+                "idle": settings.COURSES_IDLE_SECONDS,
+            },
+            "missing": lesson_requirements_missing(progress=progress_row),
+            "ready_at": lesson_ready_at(progress_row),
+            "next_lesson": lesson.get_next_siblings().live().specific().first(),
+        }
+    )
+    return TemplateResponse(request, lesson.get_template(request), context)
+
+
+@login_required
+@require_POST
+def lesson_done(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    course = lesson.get_parent().specific
+    enrolment = enrolment_for(user=request.user, course=course)
+    if enrolment is None or lesson_blocked_by(enrolment=enrolment, lesson=lesson):
+        raise Http404
+    progress_row = lesson_progress_open(enrolment=enrolment, lesson=lesson)
+    if lesson.check_questions() and not progress_row.checks_passed:
+        answers = {
+            number: {
+                int(value) for value in request.POST.getlist(f"check-{number}") if value.isdigit()
+            }
+            for number in range(len(lesson.check_questions()))
+        }
+        wrong = lesson_checks_answer(progress=progress_row, answers=answers)
+        if wrong:
+            messages.error(
+                request,
+                _("Question %(numbers)s is not right yet; read the explanation and try again.")
+                % {"numbers": "、".join(str(number + 1) for number in wrong)},
+            )
+            return redirect(f"{lesson.url}?wrong={','.join(str(n) for n in wrong)}#checks")
+    if not lesson_complete(progress=progress_row):
+        for reason in lesson_requirements_missing(progress=progress_row):
+            messages.error(request, MISSING_MESSAGES[reason]())
+        return redirect(lesson.url)
+    messages.success(request, _("Lesson done."))
+    following = lesson.get_next_siblings().live().first()
+    return redirect(following.url if following else course.url)
+
+
+def _video_for(request, lesson_id: int, media_id: int) -> VideoProgress:
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    media = next((item for item in lesson.videos() if item.pk == media_id), None)
+    enrolment = enrolment_for(user=request.user, course=lesson.get_parent().specific)
+    if media is None or enrolment is None:
+        raise Http404
+    return progress.video_progress_for(enrolment=enrolment, lesson=lesson, media=media)
+
+
+@login_required
+@require_POST
+def video_play(request, lesson_id: int, media_id: int):
+    video = _video_for(request, lesson_id, media_id)
+    lease = progress.playback_start(user=request.user, video=video)
+    return JsonResponse(
+        {
+            "token": str(lease.token),
+            "position": video.position,
+            "percent": video.percent,
+            "completed": video.completed_at is not None,
+        }
+    )
+
+
+@login_required
+@require_POST
+def video_beat(request, lesson_id: int, media_id: int):
+    try:
+        beat = json.loads(request.body)
+        seq = int(beat["seq"])
+        elapsed = float(beat.get("elapsed", 0))
+        position = float(beat.get("position", 0))
+    except (ValueError, KeyError, TypeError):
+        return HttpResponseBadRequest("bad heartbeat")
+    video = _video_for(request, lesson_id, media_id)
+    result = progress.playback_beat(
+        user=request.user,
+        video=video,
+        token=str(beat.get("token", "")),
+        seq=seq,
+        intervals=beat.get("intervals"),
+        elapsed=elapsed,
+        position=position,
+        present=bool(beat.get("present")),
+    )
+    status = 409 if result.state == "taken_over" else 200
+    return JsonResponse(result.as_json(), status=status)

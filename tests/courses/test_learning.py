@@ -1,0 +1,160 @@
+"""Enrolling, finishing lessons and 我的学习, through the learner's pages."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Site
+
+from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonPage, LessonProgress
+from courses.services import enrolment_start, lesson_complete, lesson_progress_open
+from coverage.demo import demo_id_number
+from coverage.models import TrainingRecord
+from coverage.services import person_save
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHECK = {
+    "type": "check_question",
+    "value": {
+        "question": "发现隐患后应当？",
+        "choices": [
+            {"text": "立即报告", "correct": True},
+            {"text": "等下班再说", "correct": False},
+        ],
+        "explanation": "隐患要及时报告。",
+    },
+}
+
+
+@pytest.fixture
+def course(db):
+    root = Site.objects.get(is_default_site=True).root_page
+    index = root.add_child(instance=CourseIndexPage(title="课程", slug="courses"))
+    course = index.add_child(
+        instance=CoursePage(title="班组长安全培训", slug="leaders", credit_hours=2, summary="…")
+    )
+    course.add_child(
+        instance=LessonPage(
+            title="隐患排查",
+            slug="one",
+            min_minutes=5,
+            body=[{"type": "paragraph", "value": "<p>班前会。</p>"}, CHECK],
+        )
+    )
+    course.add_child(instance=LessonPage(title="应急处置", slug="two", min_minutes=0, body=[]))
+    return course
+
+
+def _learner(serial=1, name="张伟"):
+    user = UserFactory()
+    person, _ = person_save(id_number=demo_id_number(serial, "220102"), name=name)
+    person.user = user
+    person.save()
+    return user
+
+
+def test_enrolling_without_a_confirmed_identity_asks_for_it_first(course, client):
+    client.force_login(UserFactory())
+    response = client.post(reverse("courses:enrol", args=[course.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("coverage:identity_bind"))
+    assert not Enrolment.objects.exists()
+
+
+def test_enrolling_twice_keeps_one_enrolment(course, client):
+    user = _learner()
+    client.force_login(user)
+    for _ in range(2):
+        assert client.post(reverse("courses:enrol", args=[course.pk])).status_code == 302
+    assert Enrolment.objects.filter(person=user.person, course=course).count() == 1
+
+
+def test_a_text_lesson_needs_its_study_time_and_right_answers(course, client):
+    user = _learner()
+    enrolment, _ = enrolment_start(person=user.person, course=course)
+    lesson = course.lessons().first().specific
+    client.force_login(user)
+    assert client.get(lesson.url).status_code == 200
+    done_url = reverse("courses:lesson_done", args=[lesson.pk])
+
+    wrong = client.post(done_url, {"check-0": "1"})
+    assert "wrong=0" in wrong.url
+    assert "隐患要及时报告" in client.get(wrong.url).content.decode()
+    progress = LessonProgress.objects.get(enrolment=enrolment, lesson=lesson)
+    assert not progress.checks_passed
+
+    too_soon = client.post(done_url, {"check-0": "0"}, follow=True)
+    progress.refresh_from_db()
+    assert progress.checks_passed and progress.completed_at is None
+    assert too_soon.redirect_chain[-1][0] == lesson.url
+
+    LessonProgress.objects.filter(pk=progress.pk).update(
+        opened_at=timezone.now() - datetime.timedelta(minutes=6)
+    )
+    response = client.post(done_url)
+    progress.refresh_from_db()
+    assert progress.completed_at is not None
+    assert response.url == course.lessons().last().url
+
+
+def test_finishing_the_last_lesson_of_a_course_without_exam_records_training_once(course, client):
+    user = _learner()
+    enrolment, _ = enrolment_start(person=user.person, course=course)
+    first, second = (lesson.specific for lesson in course.lessons())
+    progress = lesson_progress_open(enrolment=enrolment, lesson=first)
+    LessonProgress.objects.filter(pk=progress.pk).update(
+        opened_at=timezone.now() - datetime.timedelta(minutes=6), checks_passed=True
+    )
+    progress.refresh_from_db()
+    assert lesson_complete(progress=progress)
+    client.force_login(user)
+    for _ in range(2):
+        client.post(reverse("courses:lesson_done", args=[second.pk]))
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
+    records = TrainingRecord.objects.filter(person=user.person, source_key=f"course:{course.pk}")
+    assert records.count() == 1
+    assert records.get().kind == TrainingRecord.Kind.ONLINE
+    assert enrolment.certificate.serial.startswith("YF")
+
+
+def test_my_learning_lists_courses_with_progress_in_constant_queries(
+    course, client, django_assert_max_num_queries
+):
+    user = _learner()
+    client.force_login(user)
+    index = course.get_parent()
+    for number in range(5):
+        other = index.add_child(
+            instance=CoursePage(
+                title=f"课程{number}", slug=f"c{number}", credit_hours=1, summary="…"
+            )
+        )
+        other.add_child(instance=LessonPage(title="一", slug="one", min_minutes=0, body=[]))
+        enrolment_start(person=user.person, course=other)
+    enrolment, _ = enrolment_start(person=user.person, course=course)
+    second = course.lessons().last().specific
+    LessonProgress.objects.create(enrolment=enrolment, lesson=second, completed_at=timezone.now())
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("courses:my_learning"))
+    listed = {e.course_id: e for e in response.context["enrolments"]}
+    assert len(listed) == 6
+    assert (listed[course.pk].lessons_done, listed[course.pk].lesson_count) == (1, 2)
+    assert "班组长安全培训" in response.content.decode()
+
+
+def test_my_learning_asks_an_unconfirmed_account_to_confirm_identity(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("courses:my_learning"))
+    assert reverse("coverage:identity_bind") in response.content.decode()
+
+
+def test_a_lesson_of_someone_elses_enrolment_is_not_completable(course, client):
+    owner = _learner()
+    enrolment_start(person=owner.person, course=course)
+    client.force_login(_learner(2, "李娜"))
+    lesson = course.lessons().last()
+    assert client.post(reverse("courses:lesson_done", args=[lesson.pk])).status_code == 404
