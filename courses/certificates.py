@@ -17,6 +17,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from courses.models import Certificate
+from coverage.models import AuditLog
 from coverage.services import audit_log
 
 # Adobe's CID font for Simplified Chinese: every PDF reader has it, so nothing is embedded.
@@ -69,7 +70,7 @@ def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certif
         # AuditLog.action holds at most 12 characters.
         audit_log(
             user=user,
-            action="revoke",
+            action=AuditLog.Action.REVOKE,
             subject=f"certificate {certificate.serial}: {certificate.revoked_reason}",
             rows=1,
         )

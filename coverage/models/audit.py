@@ -11,6 +11,7 @@ class AuditLog(models.Model):
         EXPORT = "export", _("Exported")
         IMPORT = "import", _("Imported a roster")
         API = "api", _("API access")
+        REVOKE = "revoke", _("Revoked a certificate")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True

@@ -146,7 +146,7 @@ def test_assigning_chosen_people_ignores_roles(factory):
 def test_people_not_on_the_active_roster_are_refused_and_nothing_is_written(factory):
     outsider = enrol_on_roster(EnterpriseFactory(region=factory["enterprise"].region))
     for stranger in (outsider, factory["gone"]):
-        with pytest.raises(AssignmentRefused, match="不在.*在册名单"):
+        with pytest.raises(AssignmentRefused, match=r"不在.*在册名单"):
             course_assign(
                 organisation=factory["enterprise"],
                 course=factory["key_course"],

@@ -9,7 +9,16 @@ from django.test import Client
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page
 
-from courses.models import Choice, CourseIndexPage, CoursePage, Enrolment, LessonPage, Question
+from courses.models import (
+    Choice,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    Question,
+    VideoProgress,
+)
+from courses.services import enrolment_start
 from coverage.demo import demo_id_number
 from coverage.models import TrainingRecord
 from coverage.services import person_save
@@ -33,7 +42,7 @@ def film(tmp_path, settings):
     settings.MEDIA_URL = "/uploads/"  # served with our headers by tests/e2e/urls.py
     if not Collection.objects.exists():
         Collection.add_root(name="Root")
-    source = _make(tmp_path / "film.mp4", *_picture("320x240", 5), *_sound(5), *H264, "-c:a", "aac")
+    source = _make(tmp_path / "film.mp4", *_picture("320x240", 8), *_sound(8), *H264, "-c:a", "aac")
     item = item_create(source, media_type="video", title="高处坠落警示片")
     MediaItem.objects.filter(pk=item.pk).update(status=MediaItem.Status.QUEUED)
     media_item_transcode(item_id=item.pk, run_id="e2e")
@@ -194,3 +203,67 @@ def test_worker_takes_a_course_end_to_end_on_a_phone(
     body = page.locator("main").inner_text()
     assert "张*" in body and "张伟" not in body and course.title in body
     _shot(page, artifacts_dir, "7_verification")
+
+
+def _lesson_open(page, live_server, lesson_url):
+    page.goto(f"{live_server.url}{lesson_url}")
+    page.evaluate(
+        """async () => {
+            const player = YufangPlayer.all()[0];
+            await player.ready;
+            player.media.muted = true;
+            await player.play();
+        }"""
+    )
+
+
+def test_progress_survives_a_dead_spot_and_a_second_device_takes_over(
+    live_server, phone_page, artifacts_dir, course, worker, settings
+):
+    settings.COURSES_HEARTBEAT_SECONDS = 1
+    enrolment, _ = enrolment_start(person=worker.person, course=course)
+    film_lesson = course.lessons().first()
+    page = phone_page
+    _lesson_open(page, live_server, film_lesson.url)
+    page.wait_for_selector("[data-progress-for][data-percent]:not([data-percent='0'])")
+
+    # A dead spot: heartbeats wait in the phone and go out when the signal is back.
+    page.context.set_offline(True)
+    page.wait_for_timeout(2500)
+    queued = page.evaluate("() => YufangLesson.trackers[0].queue.length")
+    page.context.set_offline(False)
+    assert queued >= 1
+    page.wait_for_selector("[data-progress-for][data-completed=true]", timeout=40_000)
+    video = VideoProgress.objects.get(enrolment=enrolment)
+    assert video.watched_seconds >= 0.9 * video.duration
+    assert video.watched_seconds <= video.duration
+
+    # The same account presses play on a second phone: the first one pauses and says why.
+    page.evaluate("() => { const p = YufangPlayer.all()[0]; p.media.currentTime = 0; p.play(); }")
+    page.wait_for_timeout(1500)
+    second = page.context.browser.new_context(viewport={"width": 360, "height": 740})
+    second.add_cookies(page.context.cookies())
+    other = second.new_page()
+    _lesson_open(other, live_server, film_lesson.url)
+    dialog = page.locator("[data-dialog=taken_over]")
+    dialog.wait_for(state="visible", timeout=15_000)
+    assert page.evaluate("() => YufangPlayer.all()[0].media.paused")
+    page.screenshot(path=str(artifacts_dir / "course_progress_taken_over.png"), full_page=True)
+    second.close()
+
+
+def test_without_interaction_the_player_pauses_and_asks_if_still_studying(
+    live_server, phone_page, course, worker, settings
+):
+    settings.COURSES_HEARTBEAT_SECONDS = 1
+    settings.COURSES_IDLE_SECONDS = 2
+    enrolment_start(person=worker.person, course=course)
+    page = phone_page
+    _lesson_open(page, live_server, course.lessons().first().url)
+    dialog = page.locator("[data-dialog=idle]")
+    dialog.wait_for(state="visible", timeout=15_000)
+    assert page.evaluate("() => YufangPlayer.all()[0].media.paused")
+    assert "还在学习吗" in dialog.inner_text()
+    dialog.get_by_role("button").click()
+    page.wait_for_function("() => !YufangPlayer.all()[0].media.paused")
+    assert dialog.is_hidden()

@@ -87,7 +87,11 @@
     this.label.textContent = completed ? this.label.getAttribute("data-done-text") || "✓"
       : (this.label.getAttribute("data-percent-text") || "{percent} %").replace("{percent}", percent);
     this.label.setAttribute("data-percent", percent);
-    if (completed) this.label.setAttribute("data-completed", "true");
+    if (completed) {
+      this.label.setAttribute("data-completed", "true");
+      var hint = document.querySelector("[data-hint=video]");
+      if (hint && trackers.every(function (t) { return t === this || t.label.getAttribute("data-completed"); }, this)) hint.hidden = true;
+    }
   };
 
   Tracker.prototype._closeInterval = function () {
@@ -152,7 +156,10 @@
       // What played while the lease was on its way is reported now, not lost.
       self.beat();
     }).catch(function () {
-      window.setTimeout(function () { if (!self.token && !self.media.paused) self.lease(); }, 3000);
+      // Keep asking while playing, or while played seconds wait to be reported.
+      window.setTimeout(function () {
+        if (!self.token && (!self.media.paused || self.closed.length)) self.lease();
+      }, 3000);
     });
   };
 
