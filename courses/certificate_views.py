@@ -1,6 +1,7 @@
 """A learner's certificate (HTML, PDF) and the public verification page behind its QR code."""
 
 from allauth.core.internal import ratelimit
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -56,6 +57,10 @@ def certificate(request, serial: str):
 @login_required
 def certificate_download(request, serial: str):
     certificate = _own_certificate_or_404(request, serial)
+    if certificate.is_revoked:
+        # A revoked certificate must not leave the platform as a clean document.
+        messages.error(request, _("This certificate was revoked and cannot be downloaded."))
+        return redirect("courses:certificate", serial=certificate.serial)
     pdf = certificate_pdf(certificate=certificate, verify_url=_verify_url(request, certificate))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'

@@ -43,8 +43,9 @@ def mask_name(name: str) -> str:
 
 
 def serial_normalise(raw: str) -> str:
-    """Serials are read off paper: ignore case, spaces and dashes."""
-    return re.sub(r"[\s\-]+", "", raw or "").upper()
+    """Serials are read off paper: ignore case, spaces, dashes and anything not a letter or
+    digit (no serial has one, and a slash must not reach the URL)."""
+    return re.sub(r"[^A-Za-z0-9]+", "", raw or "").upper()
 
 
 def certificate_find(*, serial: str) -> Certificate | None:

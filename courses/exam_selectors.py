@@ -103,7 +103,8 @@ def attempt_paper(*, attempt: ExamAttempt) -> list[PaperItem]:
                 question=question,
                 choices=shown,
                 chosen=set(attempt.answers.get(str(question.pk), [])),
-                correct={c.pk for c in shown if c.is_correct},
+                # Known to the page only once the attempt is handed in.
+                correct={c.pk for c in shown if c.is_correct} if attempt.submitted_at else set(),
             )
         )
     return items

@@ -25,12 +25,19 @@ from courses.models import CoursePage, Enrolment, ExamAttempt
 
 
 def _answers_from(request: HttpRequest, attempt: ExamAttempt) -> dict[int, list[int]]:
-    """The paper's inputs are named q<question id>, valued <choice id>; junk is ignored."""
+    """The paper's inputs are named q<question id>, valued by the answer's place on this paper
+    (not its id, whose order would give away the order the editor typed the answers in);
+    junk is ignored."""
     answers = {}
     for item in attempt.paper:
         question_id = int(item["question"])
-        values = request.POST.getlist(f"q{question_id}")
-        answers[question_id] = [int(value) for value in values if value.isdigit()]
+        shown = item["choices"]
+        places = {
+            int(value)
+            for value in request.POST.getlist(f"q{question_id}")
+            if value.isascii() and value.isdigit() and len(value) < 3
+        }
+        answers[question_id] = [shown[place] for place in sorted(places) if place < len(shown)]
     return answers
 
 
@@ -111,6 +118,7 @@ def exam_result(request, attempt_id: int):
     attempt = _own_attempt_or_404(request, attempt_id)
     if not attempt.submitted_at:
         return redirect("courses:exam_attempt", attempt_id=attempt.pk)
+    overview = exam_overview(enrolment=attempt.enrolment)
     return TemplateResponse(
         request,
         "courses/exam_result.html",
@@ -118,6 +126,8 @@ def exam_result(request, attempt_id: int):
             "attempt": attempt,
             "course": attempt.enrolment.course,
             "items": attempt_paper(attempt=attempt),
-            "overview": exam_overview(enrolment=attempt.enrolment),
+            "overview": overview,
+            # Right answers and explanations once they can no longer help on a later attempt.
+            "reveal": attempt.passed or overview.attempts_left == 0,
         },
     )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.assignments import AssignmentRefused, course_assign
@@ -111,7 +112,7 @@ def org_course_progress(request, credit_code, course_id):
                     STATE_LABELS[enrolment.state],
                     f"{enrolment.lessons_done}/{lesson_count}",
                     enrolment.deadline or "",
-                    enrolment.completed_at.date() if enrolment.completed_at else "",
+                    timezone.localdate(enrolment.completed_at) if enrolment.completed_at else "",
                 ]
                 for enrolment in people
             ],

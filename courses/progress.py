@@ -7,12 +7,14 @@ seconds it spent playing them and a sequence number. The server, not the player,
   (the duration is the server's, from the media pipeline's probe);
 - what was skipped by seeking ahead is simply never reported as played, and cannot be
   claimed later without playing it, because of the next rule;
-- no heartbeat earns more than the wall-clock time it claims to have taken, and a lease never
-  earns more than the wall-clock time since it started: playing at 2× earns 1×;
+- no heartbeat earns more than the wall-clock time it claims to have taken, and an account
+  never earns faster than real time passes: credit comes out of a bucket that real time
+  refills, holding at most COURSES_CREDIT_BANK_SECONDS (enough for heartbeats queued through a
+  dead spot), and a new lease or device does not refill it: playing at 2× earns 1×;
 - one account plays on one device: starting playback takes the lease over and the old
   device's heartbeats are refused (it pauses);
 - without a sign of a person (play pressed, the page touched, "还在学习吗？" answered) for
-  COURSES_IDLE_SECONDS, heartbeats earn nothing until the learner confirms;
+  COURSES_IDLE_SECONDS before a heartbeat, it earns nothing until the learner confirms;
 - heartbeats are idempotent by sequence number (a retried one is acknowledged, not counted
   twice), and merging intervals is idempotent too.
 
@@ -21,6 +23,7 @@ any dependency that would do it.
 """
 
 import datetime
+import math
 import uuid
 from dataclasses import dataclass
 
@@ -72,9 +75,12 @@ def intervals_clean(raw, duration: float) -> list[list[float]]:
         if not (isinstance(pair, list | tuple) and len(pair) == 2):
             continue
         try:
-            start, end = (max(0.0, min(float(value), duration)) for value in pair)
-        except (TypeError, ValueError):
+            start, end = (float(value) for value in pair)
+        except (TypeError, ValueError, OverflowError):
             continue
+        if not (math.isfinite(start) and math.isfinite(end)):
+            continue
+        start, end = max(0.0, min(start, duration)), max(0.0, min(end, duration))
         if end > start:
             cleaned.append([round(start, 1), round(end, 1)])
     return intervals_merge(cleaned)
@@ -103,12 +109,15 @@ class BeatResult:
 
 
 def video_progress_for(*, enrolment: Enrolment, lesson: LessonPage, media) -> VideoProgress:
-    video, _ = VideoProgress.objects.get_or_create(
-        enrolment=enrolment,
-        lesson=lesson,
-        media=media,
-        defaults={"duration": float(media.duration or 0)},
+    """The learner's progress in one video; its duration follows the media item's (a file
+    replaced by the editor changes what 90 % means)."""
+    duration = float(media.duration or 0)
+    video, created = VideoProgress.objects.get_or_create(
+        enrolment=enrolment, lesson=lesson, media=media, defaults={"duration": duration}
     )
+    if not created and duration and video.duration != duration:
+        video.duration = duration
+        video.save(update_fields=["duration", "updated_at"])
     return video
 
 
@@ -125,6 +134,14 @@ def playback_start(*, user, video: VideoProgress) -> PlaybackLease:
             "last_presence_at": now,
             "credited_seconds": 0,
             "last_seq": 0,
+        },
+        create_defaults={
+            "token": uuid.uuid4(),
+            "video": video,
+            "started_at": now,
+            "last_beat_at": now,
+            "last_presence_at": now,
+            "credit_clock": now,
         },
     )
     return lease
@@ -152,22 +169,24 @@ def playback_beat(
         video = VideoProgress.objects.select_for_update().get(pk=video.pk)
         if seq <= lease.last_seq:
             return BeatResult("duplicate", video)
-        if present:
-            lease.last_presence_at = now
         lease.last_seq = seq
         lease.last_beat_at = now
+        # Absent for too long before this heartbeat: what it claims is not counted, whatever
+        # it says about the learner now; they confirm, and playing counts again.
         if now - lease.last_presence_at > idle_limit():
-            lease.save(update_fields=["last_seq", "last_beat_at", "last_presence_at"])
+            lease.save(update_fields=["last_seq", "last_beat_at"])
             return BeatResult("idle", video)
+        if present:
+            lease.last_presence_at = now
 
         claimed = intervals_clean(intervals, video.duration)
-        wall_budget = (now - lease.started_at).total_seconds() - lease.credited_seconds
-        allowance = max(
-            0.0,
-            min(max(float(elapsed), 0.0) + BEAT_SLACK_SECONDS, wall_budget + CLOCK_SLACK_SECONDS),
-        )
+        bank = datetime.timedelta(seconds=settings.COURSES_CREDIT_BANK_SECONDS)
+        clock = max(lease.credit_clock or lease.started_at, now - bank)
+        available = (now - clock).total_seconds() + CLOCK_SLACK_SECONDS
+        allowance = max(0.0, min(max(elapsed, 0.0) + BEAT_SLACK_SECONDS, available))
         accepted = intervals_trim(claimed, allowance)
         accepted_seconds = intervals_length(accepted)
+        lease.credit_clock = clock + datetime.timedelta(seconds=accepted_seconds)
         lease.credited_seconds += accepted_seconds
         lease.save()
 

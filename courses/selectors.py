@@ -66,7 +66,10 @@ def learner_enrolments(*, person) -> QuerySet[Enrolment]:
         .values("n")
     )
     return (
-        Enrolment.objects.filter(person=person, course__live=True)
+        # A withdrawn course stays listed once completed: its certificate is still the learner's.
+        Enrolment.objects.filter(
+            Q(course__live=True) | Q(completed_at__isnull=False), person=person
+        )
         .select_related("course", "certificate")
         .annotate(
             lesson_count=Coalesce(Subquery(live_lessons), 0),

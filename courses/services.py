@@ -101,7 +101,10 @@ def lesson_checks_answer(*, progress: LessonProgress, answers: dict[int, set[int
 
 
 def course_lessons_done(*, enrolment: Enrolment) -> bool:
+    """Every live lesson done; a course without lessons has nothing to complete yet."""
     lesson_ids = set(enrolment.course.lessons().values_list("pk", flat=True))
+    if not lesson_ids:
+        return False
     done = set(
         LessonProgress.objects.filter(enrolment=enrolment, completed_at__isnull=False).values_list(
             "lesson_id", flat=True
@@ -138,19 +141,35 @@ def course_complete_if_done(*, enrolment: Enrolment) -> Certificate | None:
             return None
         course = enrolment.course
         now = timezone.now()
+        today = timezone.localdate(now)
         record, _ = training_record(
             person=enrolment.person,
             kind=TrainingRecord.Kind.ONLINE,
-            occurred_on=timezone.localdate(now),
+            occurred_on=today,
             title=course.title,
             source_key=f"course:{course.pk}",
             hours=course.credit_hours,
-            targets=list(course.targets.all()) or None,
+            targets=_course_targets(course, today),
         )
         enrolment.completed_at = now
         enrolment.training_record = record
         enrolment.save(update_fields=["completed_at", "training_record"])
         return certificate_issue(enrolment=enrolment)
+
+
+def _course_targets(course: CoursePage, day) -> list | None:
+    """The ticked targets a completion on `day` can count toward: in their period and taking
+    online training. None (nothing ticked) lets coverage pick every current target."""
+    ticked = list(course.targets.all())
+    if not ticked:
+        return None
+    kind = TrainingRecord.Kind.ONLINE
+    return [
+        target
+        for target in ticked
+        if target.start_date <= day <= target.end_date
+        and (not target.qualifying_kinds or kind in target.qualifying_kinds)
+    ]
 
 
 def certificate_issue(*, enrolment: Enrolment) -> Certificate:

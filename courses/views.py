@@ -1,6 +1,7 @@
 """Learner views: enrol, lessons, progress heartbeats, 我的学习."""
 
 import json
+import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,6 +37,14 @@ MISSING_MESSAGES = {
     "time": lambda: _("Take a little more time with this lesson before marking it done."),
     "checks": lambda: _("Answer the lesson's questions correctly first."),
 }
+
+
+def _index(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 4 else None
+
+
+def _wrong_key(lesson) -> str:
+    return f"courses:lesson:{lesson.pk}:wrong"
 
 
 def _identity_bind_url(next_url: str) -> str:
@@ -111,7 +120,7 @@ def lesson_serve(lesson: LessonPage, request, *args, **kwargs):
         }
         for media in lesson.videos()
     }
-    wrong_checks = {int(n) for n in request.GET.get("wrong", "").split(",") if n.isdigit()}
+    wrong_checks = set(request.session.pop(_wrong_key(lesson), []))
     context.update(
         {
             "wrong_checks": wrong_checks,
@@ -141,9 +150,7 @@ def lesson_done(request, lesson_id: int):
     progress_row = lesson_progress_open(enrolment=enrolment, lesson=lesson)
     if lesson.check_questions() and not progress_row.checks_passed:
         answers = {
-            number: {
-                int(value) for value in request.POST.getlist(f"check-{number}") if value.isdigit()
-            }
+            number: {_index(value) for value in request.POST.getlist(f"check-{number}")} - {None}
             for number in range(len(lesson.check_questions()))
         }
         wrong = lesson_checks_answer(progress=progress_row, answers=answers)
@@ -153,7 +160,9 @@ def lesson_done(request, lesson_id: int):
                 _("Question %(numbers)s is not right yet; read the explanation and try again.")
                 % {"numbers": "、".join(str(number + 1) for number in wrong)},
             )
-            return redirect(f"{lesson.url}?wrong={','.join(str(n) for n in wrong)}#checks")
+            # The explanations show after a wrong answer, never from a link.
+            request.session[_wrong_key(lesson)] = wrong
+            return redirect(f"{lesson.url}#checks")
     if not lesson_complete(progress=progress_row):
         for reason in lesson_requirements_missing(progress=progress_row):
             messages.error(request, MISSING_MESSAGES[reason]())
@@ -164,10 +173,13 @@ def lesson_done(request, lesson_id: int):
 
 
 def _video_for(request, lesson_id: int, media_id: int) -> VideoProgress:
+    """The learner's progress in a video of a lesson they may open now (404 otherwise)."""
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     media = next((item for item in lesson.videos() if item.pk == media_id), None)
     enrolment = enrolment_for(user=request.user, course=lesson.get_parent().specific)
-    if media is None or enrolment is None:
+    if media is None or not media.duration or enrolment is None:
+        raise Http404
+    if lesson_blocked_by(enrolment=enrolment, lesson=lesson):
         raise Http404
     return progress.video_progress_for(enrolment=enrolment, lesson=lesson, media=media)
 
@@ -195,7 +207,9 @@ def video_beat(request, lesson_id: int, media_id: int):
         seq = int(beat["seq"])
         elapsed = float(beat.get("elapsed", 0))
         position = float(beat.get("position", 0))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError):
+        return HttpResponseBadRequest("bad heartbeat")
+    if not (0 < seq < 2**53 and math.isfinite(elapsed) and math.isfinite(position)):
         return HttpResponseBadRequest("bad heartbeat")
     video = _video_for(request, lesson_id, media_id)
     result = progress.playback_beat(

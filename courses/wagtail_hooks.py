@@ -110,16 +110,18 @@ class CertificateRevokeView(generic.EditView):
     submit_button_label = _("Revoke certificate")
     success_message = _("Certificate %(object)s revoked.")
 
-    def save_instance(self):
+    def form_valid(self, form):
+        self.form = form
         try:
-            return certificate_revoke(
+            self.object = certificate_revoke(
                 certificate=self.object,
                 user=self.request.user,
-                reason=self.form.cleaned_data["revoked_reason"],
+                reason=form.cleaned_data["revoked_reason"],
             )
         except RevokeRefused as refusal:  # revoked by someone else a moment ago
-            self.form.add_error(None, refusal.message)
-            return self.object
+            form.add_error(None, refusal.message)
+            return self.form_invalid(form)
+        return self.save_action()
 
 
 class CertificateViewSet(ModelViewSet):

@@ -10,6 +10,9 @@ The header's forms carry a CSRF token, which must be each visitor's own: the cac
 a placeholder where the token was, and every response gets a fresh token of its own visitor
 (CsrfViewMiddleware then sets the matching cookie), so the language switch works on a page
 served from the cache.
+
+Hand-written on Django's cache framework because wagtail-cache, the library for this, supports
+Wagtail only up to 7.0 (its 3.0.0 release), and this project runs Wagtail 8.
 """
 
 import hashlib

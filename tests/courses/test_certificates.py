@@ -172,3 +172,20 @@ def test_admin_revokes_with_a_reason_and_cannot_delete(client, certificate):
         403,
     )
     assert Certificate.objects.filter(pk=certificate.pk).exists()
+
+
+def test_a_serial_typed_with_a_slash_is_looked_up_not_a_500(client, certificate):
+    typed = certificate.serial[:6] + "/" + certificate.serial[6:]
+    response = client.get(
+        reverse("courses:certificate_verify_form"), {"serial": typed}, follow=True
+    )
+    assert response.status_code == 200
+    assert certificate.course_title in response.text
+
+
+def test_a_revoked_certificate_cannot_be_downloaded_as_a_clean_pdf(client, owner, certificate):
+    certificate_revoke(certificate=certificate, user=None, reason="身份冒用")
+    client.force_login(owner[0])
+    response = client.get(reverse("courses:certificate_pdf", args=[certificate.serial]))
+    assert response.status_code == 302
+    assert response["Content-Type"] != "application/pdf"

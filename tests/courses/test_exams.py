@@ -228,7 +228,12 @@ def test_exam_pages_take_a_learner_from_the_rules_to_the_certificate(client, lea
         assert f'name="q{item["question"]}"' in paper.text
 
     answers = correct_answers(attempt, right=3)
-    form = {f"q{question}": chosen for question, chosen in answers.items()}
+    # The page posts each answer's place on this paper, not its id.
+    shown = {int(item["question"]): item["choices"] for item in attempt.paper}
+    form = {
+        f"q{question}": [shown[question].index(pk) for pk in chosen]
+        for question, chosen in answers.items()
+    }
     response = client.post(reverse("courses:exam_attempt", args=[attempt.pk]), form)
     assert response.url == reverse("courses:exam_result", args=[attempt.pk])
     result = client.get(response.url)
@@ -316,3 +321,23 @@ def test_question_bank_lists_filters_and_searches(client):
     assert response.status_code == 200
     assert "安全帽必须系紧下颏带" in response.text
     assert "发生工伤事故后应当怎么做" not in response.text
+
+
+def test_a_failed_attempt_with_attempts_left_does_not_give_the_answers_away(client, learner):
+    user, person = learner
+    course = course_build(questions=6, paper_size=6, max_attempts=3)
+    Question.objects.filter(course=course).update(explanation="解析：正确答案的理由")
+    attempt = exam_start(enrolment=enrolment_make(course, person))
+    client.force_login(user)
+    wrong = correct_answers(attempt, right=0)
+    shown = {int(item["question"]): item["choices"] for item in attempt.paper}
+    form = {f"q{q}": [shown[q].index(pk) for pk in chosen] for q, chosen in wrong.items()}
+    response = client.post(reverse("courses:exam_attempt", args=[attempt.pk]), form)
+    attempt.refresh_from_db()
+    assert attempt.passed is False and attempt.score == 0
+    result = client.get(response.url).text
+    assert "解析：正确答案的理由" not in result
+    assert "exam-review__choice--correct" not in result
+    # Values on the paper are places, so an answer's id says nothing about its order.
+    paper = client.get(reverse("courses:exam", args=[course.pk]))
+    assert paper.status_code == 200

@@ -8,7 +8,12 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonPage, LessonProgress
-from courses.services import enrolment_start, lesson_complete, lesson_progress_open
+from courses.services import (
+    course_complete_if_done,
+    enrolment_start,
+    lesson_complete,
+    lesson_progress_open,
+)
 from coverage.demo import demo_id_number
 from coverage.models import TrainingRecord
 from coverage.services import person_save
@@ -80,9 +85,11 @@ def test_a_text_lesson_needs_its_study_time_and_right_answers(course, client):
     assert client.get(lesson.url).status_code == 200
     done_url = reverse("courses:lesson_done", args=[lesson.pk])
 
+    # Explanations are not in the page before an answer, nor reachable through a link.
+    assert "隐患要及时报告" not in client.get(f"{lesson.url}?wrong=0").content.decode()
     wrong = client.post(done_url, {"check-0": "1"})
-    assert "wrong=0" in wrong.url
     assert "隐患要及时报告" in client.get(wrong.url).content.decode()
+    assert client.post(done_url, {"check-0": "²"}).status_code == 302
     progress = LessonProgress.objects.get(enrolment=enrolment, lesson=lesson)
     assert not progress.checks_passed
 
@@ -158,3 +165,25 @@ def test_a_lesson_of_someone_elses_enrolment_is_not_completable(course, client):
     client.force_login(_learner(2, "李娜"))
     lesson = course.lessons().last()
     assert client.post(reverse("courses:lesson_done", args=[lesson.pk])).status_code == 404
+
+
+def test_a_completed_course_stays_in_my_learning_after_it_is_withdrawn(course, client):
+    user = _learner()
+    enrolment, _ = enrolment_start(person=user.person, course=course)
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=timezone.now())
+    course.unpublish()
+    client.force_login(user)
+    response = client.get(reverse("courses:my_learning"))
+    assert [e.pk for e in response.context["enrolments"]] == [enrolment.pk]
+    assert "班组长安全培训" in response.content.decode()
+
+
+def test_a_course_without_lessons_cannot_be_completed(course, client):
+    empty = course.get_parent().add_child(
+        instance=CoursePage(title="筹备中的课程", slug="empty", credit_hours=1, summary="…")
+    )
+    user = _learner()
+    enrolment, _ = enrolment_start(person=user.person, course=empty)
+    assert course_complete_if_done(enrolment=enrolment) is None
+    client.force_login(user)
+    assert "正在准备" in client.get(empty.url).content.decode()

@@ -110,7 +110,9 @@ def video(learner, course, lesson, media):
 def _age_lease(user, seconds):
     """The lease as if it had started `seconds` ago (what real time the player has had)."""
     earlier = timezone.now() - datetime.timedelta(seconds=seconds)
-    PlaybackLease.objects.filter(user=user).update(started_at=earlier, last_presence_at=earlier)
+    PlaybackLease.objects.filter(user=user).update(
+        started_at=earlier, last_presence_at=earlier, credit_clock=earlier
+    )
 
 
 def beat(user, video, lease, seq, intervals, elapsed, position=None, present=True):
@@ -286,3 +288,79 @@ def test_a_lesson_page_asks_strangers_to_enrol(course, lesson, client):
     assert response.status_code == 302 and response.url == course.url
     client.logout()
     assert "/accounts/login/" in client.get(lesson.url).url
+
+
+def test_restarting_playback_again_and_again_earns_no_more_than_real_time(learner, video):
+    # A script pressing play, claiming the next 3 s, pressing play again, as fast as it can.
+    started = timezone.now()
+    for number in range(40):
+        lease = playback_start(user=learner, video=video)
+        beat(learner, video, lease, 1, [[number * 3, number * 3 + 3]], 3)
+    video.refresh_from_db()
+    real_time = (timezone.now() - started).total_seconds()
+    assert video.watched_seconds <= real_time + 3 + 1
+    assert video.completed_at is None
+
+
+def test_one_heartbeat_after_a_long_silence_earns_nothing(learner, video, settings):
+    settings.COURSES_IDLE_SECONDS = 600
+    lease = playback_start(user=learner, video=video)
+    _age_lease(learner, 20 * 60)
+    result = beat(learner, video, lease, 1, [[0, 100]], 100, present=True)
+    assert result.state == "idle"
+    video.refresh_from_db()
+    assert video.watched_seconds == 0
+
+
+def test_credit_banked_over_a_dead_spot_is_capped(learner, video, settings):
+    settings.COURSES_CREDIT_BANK_SECONDS = 60
+    settings.COURSES_IDLE_SECONDS = 3600
+    lease = playback_start(user=learner, video=video)
+    _age_lease(learner, 15 * 60)
+    result = beat(learner, video, lease, 1, [[0, 100]], 100)
+    assert result.accepted <= 60 + 3
+
+
+def test_heartbeats_with_impossible_numbers_are_refused_not_a_500(learner, video, client):
+    client.force_login(learner)
+    url = reverse("courses:video_beat", args=[video.lesson_id, video.media_id])
+    token = client.post(reverse("courses:video_play", args=[video.lesson_id, video.media_id]))
+    for body in (
+        '{"seq": 1, "elapsed": Infinity}',
+        '{"seq": 1, "elapsed": NaN}',
+        '{"seq": Infinity}',
+        '{"seq": 1, "elapsed": 1' + "0" * 400 + "}",
+        '{"seq": 99999999999999999999}',
+        '{"seq": 0}',
+    ):
+        assert client.post(url, body, content_type="application/json").status_code == 400
+    garbage = [[1e400, 5], ["NaN", "Infinity"], [0, 2]]
+    ok = client.post(
+        url,
+        json.dumps({"token": token.json()["token"], "seq": 1, "intervals": garbage}),
+        content_type="application/json",
+    )
+    assert ok.status_code == 200
+
+
+def test_a_later_lessons_video_cannot_be_played_out_of_order(
+    learner, course, lesson, media, client
+):
+    later = course.add_child(
+        instance=LessonPage(
+            title="第二课",
+            slug="two",
+            body=[{"type": "video", "value": {"item": media.pk, "caption": ""}}],
+        )
+    )
+    enrolment_start(person=learner.person, course=course)
+    client.force_login(learner)
+    assert client.post(reverse("courses:video_play", args=[later.pk, media.pk])).status_code == 404
+    assert client.post(reverse("courses:video_play", args=[lesson.pk, media.pk])).status_code == 200
+
+
+def test_a_replaced_video_file_changes_what_90_percent_means(learner, video, media):
+    media.duration = 200
+    media.save()
+    again = video_progress_for(enrolment=video.enrolment, lesson=video.lesson, media=media)
+    assert again.pk == video.pk and again.duration == 200

@@ -90,7 +90,11 @@
     if (completed) {
       this.label.setAttribute("data-completed", "true");
       var hint = document.querySelector("[data-hint=video]");
-      if (hint && trackers.every(function (t) { return t === this || t.label.getAttribute("data-completed"); }, this)) hint.hidden = true;
+      var self = this;
+      var allWatched = trackers.every(function (t) {
+        return t === self || !t.label || t.label.getAttribute("data-completed");
+      });
+      if (hint && allWatched) hint.hidden = true;
     }
   };
 

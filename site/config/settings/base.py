@@ -177,6 +177,8 @@ ACCOUNT_RATE_LIMITS = {
 # without a sign of the learner it pauses and asks "还在学习吗？".
 COURSES_HEARTBEAT_SECONDS = env.int("COURSES_HEARTBEAT_SECONDS", default=10)
 COURSES_IDLE_SECONDS = env.int("COURSES_IDLE_SECONDS", default=600)
+# Most credit that unused real time can hold for heartbeats arriving late (a dead spot).
+COURSES_CREDIT_BANK_SECONDS = env.int("COURSES_CREDIT_BANK_SECONDS", default=300)
 # Length of the warning film `load_demo` generates and transcodes for the demo lessons.
 DEMO_VIDEO_SECONDS = env.int("DEMO_VIDEO_SECONDS", default=30)
 SMS_BACKEND = env("SMS_BACKEND", default="accounts.sms.ConsoleSmsBackend")
