@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,9 +115,19 @@ def course_assign(
         )
         existing = Enrolment.objects.filter(course=course, person_id__in=person_ids)
         already = set(existing.values_list("person_id", flat=True))
+        # Someone who left the organisation that assigned the course before is followed by the
+        # one that assigns it now; a finished course stays with whoever assigned it.
+        left_the_assigner = ~Exists(
+            RosterEntry.objects.filter(
+                person_id=OuterRef("person_id"),
+                enterprise_id=OuterRef("assignment__organisation_id"),
+                end_date__isnull=True,
+            )
+        )
         existing.filter(
             Q(assignment__isnull=True)
-            | Q(assignment__organisation=organisation, completed_at__isnull=True)
+            | Q(completed_at__isnull=True)
+            & (Q(assignment__organisation=organisation) | left_the_assigner)
         ).update(assignment=assignment, deadline=deadline)
         Enrolment.objects.bulk_create(
             [

@@ -15,7 +15,7 @@ from courses.models import (
     LessonProgress,
 )
 from coverage.models import AuditLog, Enterprise, Membership, Role, RosterEntry
-from coverage.services import person_save
+from coverage.services import person_save, roster_entry_end
 from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory, MembershipFactory
 
@@ -402,3 +402,33 @@ def test_demo_assignments_install_is_idempotent(jilin):
     key = CourseAssignment.objects.get(course__audience="key_staff")
     assert key.enrolments.count() > 0
     assert key.deadline > TODAY()
+
+
+def test_someone_who_moved_is_followed_by_the_organisation_that_assigns_the_course_now(factory):
+    worker = factory["worker"]
+    course_assign(
+        organisation=factory["enterprise"],
+        course=factory["open_course"],
+        roles=[],
+        people=[worker],
+        deadline=None,
+        user=None,
+    )
+    roster_entry_end(entry=RosterEntry.objects.get(person=worker, enterprise=factory["enterprise"]))
+    RosterEntry.objects.create(
+        person=worker,
+        enterprise=factory["school"],
+        role=Role.OTHER,
+        start_date=datetime.date(2026, 1, 1),
+    )
+    outcome = course_assign(
+        organisation=factory["school"],
+        course=factory["open_course"],
+        roles=[],
+        people=[worker],
+        deadline=None,
+        user=None,
+    )
+    enrolment = Enrolment.objects.get(person=worker, course=factory["open_course"])
+    assert enrolment.assignment == outcome.assignment
+    assert enrolment.assignment.organisation == factory["school"]
