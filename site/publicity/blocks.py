@@ -1,10 +1,15 @@
 """The stream blocks every publicity page shares (one place, as bakerydemo's base/blocks.py)."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from media.blocks import AudioBlock, VideoBlock
+
+SAFE_LINK = re.compile(r"^(/(?!/)|https?://|tel:|mailto:)", re.IGNORECASE)
 
 
 class CallToActionBlock(blocks.StructBlock):
@@ -12,6 +17,20 @@ class CallToActionBlock(blocks.StructBlock):
     text = blocks.TextBlock(label=_("Text"), required=False)
     link_text = blocks.CharBlock(label=_("Button text"), max_length=30)
     url = blocks.CharBlock(label=_("Link"), help_text=_("A path such as /accounts/me/ or a URL."))
+
+    def clean(self, value):
+        value = super().clean(value)
+        # The block is shown to everyone (and cached): only links that go somewhere, never
+        # javascript: or data: URLs.
+        if not SAFE_LINK.match(value["url"].strip()):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "url": ValidationError(
+                        _("Use a path starting with / or an http(s), tel: or mailto: link.")
+                    )
+                }
+            )
+        return value
 
     class Meta:
         icon = "link"

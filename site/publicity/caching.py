@@ -22,15 +22,19 @@ import uuid
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 GENERATION_KEY = "publicity:pages:generation"
+# The index pages' filters and page number (publicity/forms.py).
+CACHED_PARAMETERS = frozenset(
+    {"topic", "tag", "industry", "region", "year", "accident_type", "filing_status", "page"}
+)
 CACHE_HEADER = "X-Page-Cache"
 _TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
 _TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
@@ -47,6 +51,13 @@ def _timeout() -> int:
     return getattr(settings, "PUBLICITY_PAGE_CACHE_SECONDS", 15 * 60)
 
 
+def _restricted(page: Page) -> bool:
+    """The page or one of its ancestors has a view restriction (one query, by tree path)."""
+    step = Page.steplen
+    paths = [page.path[:end] for end in range(step, len(page.path) + 1, step)]
+    return PageViewRestriction.objects.filter(page__path__in=paths).exists()
+
+
 class AnonymousCacheMixin:
     """Marks a page type's live views as cacheable for anonymous visitors."""
 
@@ -54,7 +65,11 @@ class AnonymousCacheMixin:
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if self.cache_anonymous and not getattr(request, "is_preview", False):
+        if (
+            self.cache_anonymous
+            and not getattr(request, "is_preview", False)
+            and not _restricted(self)
+        ):
             response.publicity_cacheable = True
         return response
 
@@ -73,13 +88,9 @@ def _generation(found: dict) -> str:
 
 
 def _page_key(request: HttpRequest) -> str:
+    query = "&".join(f"{name}={request.GET[name]}" for name in sorted(request.GET))
     raw = "|".join(
-        [
-            request.scheme,
-            request.get_host(),
-            translation.get_language() or "",
-            request.get_full_path(),
-        ]
+        [request.scheme, request.get_host(), translation.get_language() or "", request.path, query]
     )
     return "publicity:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
@@ -93,9 +104,21 @@ def _serves_pages(request: HttpRequest) -> bool:
     return match.url_name == "wagtail_serve"
 
 
+def _known_query(request: HttpRequest) -> bool:
+    """Only the listings' own filters, once each: any other query string is answered without
+    the cache, so nobody can fill it with ?x=1, ?x=2, …"""
+    return all(
+        name in CACHED_PARAMETERS
+        and len(request.GET.getlist(name)) == 1
+        and len(request.GET[name]) <= 40
+        for name in request.GET
+    )
+
+
 def _request_cacheable(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
+        and _known_query(request)
         and not any(name in request.COOKIES for name in _PERSONAL_COOKIES)
         and "HTTP_AUTHORIZATION" not in request.META
         and _serves_pages(request)
@@ -161,9 +184,8 @@ def _purge_now_and_after_commit(**_kwargs) -> None:
     transaction.on_commit(pages_cache_purge)
 
 
-def _purge_on_page_delete(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page):
-        _purge_now_and_after_commit()
+def _purge_on_change(sender, **kwargs) -> None:
+    _purge_now_and_after_commit()
 
 
 def pages_cache_connect() -> None:
@@ -173,4 +195,18 @@ def pages_cache_connect() -> None:
         _purge_now_and_after_commit, dispatch_uid="publicity-purge-unpublished"
     )
     post_page_move.connect(_purge_now_and_after_commit, dispatch_uid="publicity-purge-moved")
-    post_delete.connect(_purge_on_page_delete, dispatch_uid="publicity-purge-deleted")
+    # Deleting any page type deletes its base Page row: listening to Page alone keeps Django's
+    # fast bulk deletes for every other model.
+    post_delete.connect(_purge_on_change, sender=Page, dispatch_uid="publicity-purge-deleted")
+    # A page made private (password, sign-in or groups) must leave the cache at once.
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            _purge_on_change,
+            sender=PageViewRestriction,
+            dispatch_uid=f"publicity-purge-restriction-{name}",
+        )
+    m2m_changed.connect(
+        _purge_on_change,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="publicity-purge-restriction-groups",
+    )

@@ -181,7 +181,15 @@ def page_search(*, query: str, params: QueryDict) -> dict:
     terms = search_query_terms(query)
     if not terms:
         return {"query": query, "items": None, "result_count": 0}
-    results = Page.objects.live().public().specific().search(terms, operator="and")
+    # Publicity content only: never lessons (open to enrolled learners only); the course
+    # catalogue has its own page.
+    results = (
+        Page.objects.live()
+        .public()
+        .type(ArticlePage, CasePage, CampaignPage, WarningBasePage)
+        .specific()
+        .search(terms, operator="and")
+    )
     page = _paginate(results, params, SEARCH_PAGE_SIZE)
     return {"query": query, "items": page, "result_count": page.paginator.count}
 

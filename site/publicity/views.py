@@ -65,7 +65,7 @@ def tracking(request):
         or Membership.objects.filter(user=user, role=Membership.Role.REGULATOR).exists()
     ):
         raise PermissionDenied
-    regions = regions_in_scope(user).exclude(level=Region.Level.ZONE)
+    regions = regions_in_scope(user)
     form = TrackingForm(request.GET, regions=regions, default_region=_default_region(user))
     form.is_valid()
     if "region" in form.errors:

@@ -5,7 +5,10 @@ import re
 
 import pytest
 from django.test import Client
+from wagtail.blocks import StructBlockValidationError
+from wagtail.models import PageViewRestriction
 
+from publicity.blocks import CallToActionBlock
 from publicity.models import ArticlePage
 from tests.factories import UserFactory
 
@@ -109,3 +112,33 @@ def test_the_language_switch_works_on_a_page_from_the_cache(publicity_demo, clie
 def test_search_and_other_views_are_not_cached(publicity_demo, client):
     client.get("/publicity/search/?q=安全")
     assert cache_state(client.get("/publicity/search/?q=安全")) is None
+
+
+def test_a_page_made_private_leaves_the_cache_at_once(publicity_demo, client):
+    client.get(ARTICLE)
+    assert cache_state(Client().get(ARTICLE)) == "hit"
+    article = ArticlePage.objects.get(slug="dust-lungs")
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="内部资料"
+    )
+    response = Client().get(ARTICLE)
+    assert cache_state(response) != "hit"
+    assert 'type="password"' in response.text
+    assert cache_state(Client().get(ARTICLE)) != "hit"
+
+
+def test_unknown_query_strings_are_answered_without_filling_the_cache(publicity_demo, client):
+    for number in range(3):
+        response = Client().get(ARTICLE, {"x": number})
+        assert response.status_code == 200 and cache_state(response) is None
+    # The listing's own filters are cached once, whatever their order.
+    Client().get("/articles/?topic=occupational_disease&page=1")
+    assert cache_state(Client().get("/articles/?page=1&topic=occupational_disease")) == "hit"
+
+
+def test_a_call_to_action_may_not_link_to_javascript():
+    block = CallToActionBlock()
+    value = {"title": "点我", "text": "", "link_text": "去", "url": "javascript:alert(1)"}
+    with pytest.raises(StructBlockValidationError):
+        block.clean(block.to_python(value))
+    assert block.clean(block.to_python({**value, "url": "/learn/"}))["url"] == "/learn/"

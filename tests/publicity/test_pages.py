@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
+from courses.models import CourseIndexPage, CoursePage, LessonPage
 from coverage.models import Industry, Region
 from publicity.models import (
     ArticleIndexPage,
@@ -202,7 +203,8 @@ def test_case_index_costs_the_same_queries_whatever_the_number_of_cases(
         case.listing_image = pictured
         case.save()
     client.get("/cases/?year=2024")  # renditions made once
-    with django_assert_max_num_queries(14):
+    # 14, and one for the page cache to be sure the page is not private.
+    with django_assert_max_num_queries(15):
         response = client.get("/cases/")
     assert len(listed(response)) == 6
 
@@ -232,6 +234,24 @@ def test_site_search_never_shows_drafts_and_handles_empty_queries(publicity_demo
     response = client.get("/publicity/search/", {"q": "  "})
     assert response.status_code == 200
     assert response.context["items"] is None
+
+
+def test_site_search_never_shows_lesson_content(publicity_demo, client):
+    index = publicity_demo.add_child(instance=CourseIndexPage(title="在线课程", slug="courses"))
+    course = index.add_child(
+        instance=CoursePage(title="尘肺病防治课程", slug="dust", credit_hours=1, summary="防尘")
+    )
+    course.add_child(
+        instance=LessonPage(
+            title="尘肺病随堂测验",
+            slug="quiz",
+            body=[{"type": "paragraph", "value": "<p>尘肺病的答案是佩戴防尘口罩</p>"}],
+        )
+    )
+    found = {
+        page.slug for page in client.get("/publicity/search/", {"q": "尘肺病"}).context["items"]
+    }
+    assert "dust-lungs" in found and "quiz" not in found
 
 
 def og(response, prop: str) -> str:

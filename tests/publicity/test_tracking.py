@@ -148,3 +148,11 @@ def test_the_tracker_exports_an_audited_table(publicity_demo, client):
 def test_regulators_see_the_tracker_in_the_navigation(publicity_demo, client):
     client.force_login(regulator("220100"))
     assert 'href="/publicity/tracking/"' in client.get("/accounts/me/").text
+
+
+def test_a_regulator_of_a_special_zone_sees_the_campaign_tracker(publicity_demo, client):
+    zone = Region.objects.filter(level=Region.Level.ZONE).first()
+    client.force_login(regulator(zone.code))
+    response = client.get("/publicity/tracking/")
+    assert response.status_code == 200
+    assert zone.name in response.text

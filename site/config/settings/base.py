@@ -127,7 +127,11 @@ CACHES = {
     # The default is the database, so that rate limits and cached pages are shared by every
     # web process; production points CACHE_URL at Redis.
     "default": env.cache("CACHE_URL", default="dbcache://yufang_cache"),
+    # Anonymous publicity pages (publicity/caching.py), apart from rate limits so that filling
+    # it never evicts them; production points it at a Redis with an eviction policy.
+    "pages": env.cache("PAGE_CACHE_URL", default="dbcache://yufang_page_cache"),
 }
+PUBLICITY_PAGE_CACHE_ALIAS = "pages"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

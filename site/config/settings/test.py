@@ -12,7 +12,10 @@ TEST_RUN_ID = os.environ.setdefault("TEST_RUN_ID", str(os.getpid()))
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": env.cache("TEST_CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("TEST_CACHE_URL", default="locmemcache://"),
+    "pages": {**env.cache("TEST_CACHE_URL", default="locmemcache://"), "KEY_PREFIX": "pages"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

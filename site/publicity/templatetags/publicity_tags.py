@@ -1,6 +1,10 @@
+import contextlib
+
 from django import template
 from django.templatetags.static import static
 from django.utils.text import Truncator
+from wagtail.images.exceptions import InvalidFilterSpecError
+from wagtail.images.models import SourceImageIOError
 
 register = template.Library()
 
@@ -14,7 +18,11 @@ def share_meta(context, page):
     picture. Every URL is absolute, as crawlers require."""
     request = context["request"]
     image = getattr(page, "share_image", None)
-    image_path = image.get_rendition(SHARE_RENDITION).url if image else static(DEFAULT_SHARE_IMAGE)
+    image_path = static(DEFAULT_SHARE_IMAGE)
+    # A lost original must not take the page down: the default picture is shared instead.
+    if image:
+        with contextlib.suppress(SourceImageIOError, InvalidFilterSpecError):
+            image_path = image.get_rendition(SHARE_RENDITION).url
     description = getattr(page, "share_description", "") or page.search_description
     return {
         "title": page.seo_title or page.title,
