@@ -63,6 +63,7 @@ def _setup(scratch: Path) -> str:
         DEFAULT_CACHE_URL if _redis_answers() else "locmemcache://"
     )
     os.environ["CACHE_URL"] = cache_url
+    os.environ["PAGE_CACHE_URL"] = cache_url  # the page cache is its own alias ("pages")
     os.environ.setdefault("VAR_DIR", str(scratch / "var"))
     os.environ["MEDIA_ROOT"] = str(scratch / "media-root")
     from tests.bench.database import bench_django_setup
