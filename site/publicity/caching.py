@@ -27,8 +27,11 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from media.models import MediaItem
 
 GENERATION_KEY = "publicity:pages:generation"
 # The index pages' filters and page number (publicity/forms.py).
@@ -210,3 +213,20 @@ def pages_cache_connect() -> None:
         sender=PageViewRestriction.groups.through,
         dispatch_uid="publicity-purge-restriction-groups",
     )
+    # What pages show of other objects: a replaced or deleted picture, a video that has
+    # finished transcoding (until then its block says "being prepared").
+    image_model = get_image_model()
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            _purge_on_change, sender=image_model, dispatch_uid=f"publicity-purge-image-{name}"
+        )
+    post_save.connect(
+        _purge_on_media_ready, sender=MediaItem, dispatch_uid="publicity-purge-media-ready"
+    )
+
+
+def _purge_on_media_ready(sender, instance, **kwargs) -> None:
+    # Progress is saved every few percent while transcoding: only the moment it is ready or
+    # has failed changes what a page shows.
+    if instance.status in (MediaItem.Status.READY, MediaItem.Status.FAILED):
+        _purge_now_and_after_commit()

@@ -8,6 +8,7 @@ from django.test import Client
 from wagtail.blocks import StructBlockValidationError
 from wagtail.models import PageViewRestriction
 
+from media.models import MediaItem
 from publicity.blocks import CallToActionBlock
 from publicity.models import ArticlePage
 from tests.factories import UserFactory
@@ -142,3 +143,18 @@ def test_a_call_to_action_may_not_link_to_javascript():
     with pytest.raises(StructBlockValidationError):
         block.clean(block.to_python(value))
     assert block.clean(block.to_python({**value, "url": "/learn/"}))["url"] == "/learn/"
+
+
+def test_a_video_becoming_ready_or_a_picture_changing_purges_the_pages(publicity_demo, client):
+    client.get(ARTICLE)
+    assert cache_state(Client().get(ARTICLE)) == "hit"
+    item = MediaItem.objects.create(title="片", type="video", file="m.mp4", status="processing")
+    assert cache_state(Client().get(ARTICLE)) == "hit"  # progress saves do not purge
+    item.status = MediaItem.Status.READY
+    item.save()
+    assert cache_state(Client().get(ARTICLE)) == "miss"
+    assert cache_state(Client().get(ARTICLE)) == "hit"
+    picture = ArticlePage.objects.get(slug="dust-lungs").listing_image
+    picture.title = "新图"
+    picture.save()
+    assert cache_state(Client().get(ARTICLE)) == "miss"
