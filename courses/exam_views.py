@@ -21,7 +21,8 @@ from courses.exams import (
     exam_start,
     exam_submit,
 )
-from courses.models import CoursePage, Enrolment, ExamAttempt
+from courses.models import CoursePage, ExamAttempt
+from courses.selectors import enrolment_for
 
 
 def _answers_from(request: HttpRequest, attempt: ExamAttempt) -> dict[int, list[int]]:
@@ -51,11 +52,7 @@ def _own_attempt_or_404(request: HttpRequest, attempt_id: int) -> ExamAttempt:
 @login_required
 def exam(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
-    enrolment = (
-        Enrolment.objects.filter(person__user=request.user, course=course)
-        .select_related("course")
-        .first()
-    )
+    enrolment = enrolment_for(user=request.user, course=course)
     if enrolment:
         exam_expired_close(enrolment=enrolment)
     return TemplateResponse(
@@ -72,7 +69,7 @@ def exam(request, course_id: int):
 @require_POST
 def exam_begin(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
-    enrolment = Enrolment.objects.filter(person__user=request.user, course=course).first()
+    enrolment = enrolment_for(user=request.user, course=course)
     if enrolment is None:
         messages.error(request, _("Enrol in the course before taking its exam."))
         return redirect("courses:exam", course_id=course.pk)

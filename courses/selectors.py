@@ -16,9 +16,12 @@ def lesson_ready_at(progress: LessonProgress) -> datetime.datetime:
 def enrolment_for(*, user, course: CoursePage) -> Enrolment | None:
     if not user.is_authenticated:
         return None
-    return (
+    enrolment = (
         Enrolment.objects.filter(person__user=user, course=course).select_related("person").first()
     )
+    if enrolment:
+        enrolment.course = course  # the page the caller holds: no second query for it
+    return enrolment
 
 
 def course_context(*, course: CoursePage, user) -> dict:
