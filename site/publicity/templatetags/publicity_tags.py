@@ -31,11 +31,3 @@ def share_meta(context, page):
         "url": request.build_absolute_uri(page.get_url(request) or request.path),
         "type": "website" if page.depth <= 2 else "article",
     }
-
-
-@register.simple_tag(takes_context=True)
-def page_link(context, number):
-    """The listing's query string with another page number, keeping the filters."""
-    params = context["request"].GET.copy()
-    params["page"] = number
-    return "?" + params.urlencode()
