@@ -13,7 +13,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from coverage.exports import client_ip
+from coverage.client_ip import client_ip
 from coverage.jurisdiction import (
     enterprise_in_scope_or_404,
     enterprises_in_scope,

@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
+from coverage.client_ip import client_ip  # also imported from here by older callers
 from coverage.models import AuditLog
 from coverage.services import audit_log
 
@@ -48,10 +49,6 @@ def table_bytes(*, headers: Sequence[str], rows: Iterable[Sequence], fmt: str) -
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def table_export(

@@ -32,8 +32,9 @@ from coverage.checkin import (
     session_verify,
     sessions_visible_to,
 )
+from coverage.client_ip import client_ip
 from coverage.dashboard import Table
-from coverage.exports import client_ip, table_export
+from coverage.exports import table_export
 from coverage.jurisdiction import administers, enterprise_in_scope_or_404, enterprises_in_scope
 from coverage.models import Attendance, Enterprise, Membership, Person, TrainingSession
 from coverage.qr import qr_svg

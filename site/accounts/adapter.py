@@ -1,12 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.sms import Purpose, sms_send
+from coverage.client_ip import client_ip
 from coverage.identifiers import mobile_to_e164
 
 
@@ -98,6 +99,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_user_by_phone(self, phone: str) -> User | None:
         return User.objects.filter(phone=phone, is_active=True).first()
+
+    def get_client_ip(self, request) -> str:
+        # allauth's rate limits key on this: the platform's one rule for the client's address.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -177,6 +177,11 @@ ACCOUNT_RATE_LIMITS = {
     # Binding an account to a name + ID number (coverage.services.person_bind_account).
     "bind_identity": "5/h/user,20/h/ip",
 }
+# Proxies in front of the site that append to X-Forwarded-For (1 behind the one nginx of the
+# production deployment): coverage/client_ip.py finds the client's address through them, for
+# the audit log, the check-in flags and every rate limit; allauth is told the same count.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Online courses (courses/progress.py): how often the player reports, and after how long
 # without a sign of the learner it pauses and asks "还在学习吗？".
 COURSES_HEARTBEAT_SECONDS = env.int("COURSES_HEARTBEAT_SECONDS", default=10)
