@@ -83,10 +83,14 @@ def roster_import_upload(request, credit_code):
         except RosterFileError as error:
             form.add_error("file", str(error))
         else:
-            if len(rows) > settings.ROSTER_IMPORT_SYNC_ROWS:
-                return redirect(_in_background(request, roster_import, commit=False))
-            roster_import_check(record=roster_import, rows=rows)
-            return redirect(_preview_url(roster_import))
+            if len(rows) <= settings.ROSTER_IMPORT_SYNC_ROWS:
+                roster_import_check(record=roster_import, rows=rows)
+                return redirect(_preview_url(roster_import))
+            job = _in_background(request, roster_import, commit=False)
+            if job.status != Job.Status.FAILED:
+                return redirect(job)
+            # The broker refused the job: say so on the form, which takes the file again.
+            messages.error(request, job.message)
     return render(
         request,
         "coverage/roster_import_upload.html",
@@ -137,7 +141,12 @@ def roster_import_commit_view(request, credit_code, pk):
             messages.info(request, _("This file has already been imported."))
         return redirect(_preview_url(roster_import))
     if roster_import.counts.get("rows", 0) > settings.ROSTER_IMPORT_SYNC_ROWS:
-        return redirect(_in_background(request, roster_import, commit=True))
+        job = _in_background(request, roster_import, commit=True)
+        if job.status != Job.Status.FAILED:
+            return redirect(job)
+        # The broker refused the job; the import was released and can be committed again.
+        messages.error(request, job.message)
+        return redirect(_preview_url(roster_import))
     try:
         result = roster_import_commit(record=roster_import, user=request.user)
     except RosterFileError as error:

@@ -778,3 +778,14 @@ def roster_import_commit_claim(*, record: RosterImport) -> bool:
     if claimed:
         record.status = RosterImport.Status.COMMITTING
     return bool(claimed)
+
+
+def roster_import_release(*, import_id: int, error: str) -> None:
+    """Its background job will not run: a claimed commit can be started again, an upload
+    never checked is failed with the reason."""
+    RosterImport.objects.filter(pk=import_id, status=RosterImport.Status.COMMITTING).update(
+        status=RosterImport.Status.PREVIEWED
+    )
+    RosterImport.objects.filter(pk=import_id, status=RosterImport.Status.PENDING).update(
+        status=RosterImport.Status.FAILED, error=error[:500]
+    )

@@ -4,11 +4,20 @@ from django.contrib.auth import get_user_model
 from coverage.checkin import sessions_verify_ended
 from coverage.models import RosterImport
 from coverage.roster_files import RosterFileError
-from coverage.roster_import import roster_import_check, roster_import_commit
+from coverage.roster_import import (
+    roster_import_check,
+    roster_import_commit,
+    roster_import_release,
+)
 from jobs.services import JobError, JobTask
 
 
-@shared_task(bind=True, base=JobTask, name="coverage.roster_import", acks_late=True)
+class RosterImportTask(JobTask):
+    def on_abandoned(self, job) -> None:
+        roster_import_release(import_id=job.kwargs["import_id"], error=job.message)
+
+
+@shared_task(bind=True, base=RosterImportTask, name="coverage.roster_import", acks_late=True)
 def roster_import_task(
     self, import_id: int, mode: str, commit: bool, user_id: int | None = None
 ) -> dict:

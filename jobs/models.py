@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 class Job(models.Model):
     """A background task started by a user, with progress the user can watch.
 
-    The job's id is the Celery task id. Progress lives in the database, not in a worker's
-    memory, so any web node can answer the progress bar's polls.
+    The job's current run is the Celery task id in `run_id` (the job's own id for the first
+    run, a new one when a job whose worker died is queued again). Progress lives in the
+    database, not in a worker's memory, so any web node can answer the progress bar's polls.
     """
 
     class Status(models.TextChoices):
@@ -33,6 +34,11 @@ class Job(models.Model):
     message = models.CharField(_("message"), max_length=500, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)
     result_url = models.CharField(_("result page"), max_length=500, blank=True)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True, editable=False)
+    run_id = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Written by the running task (progress and a timer); a stale one means its worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -41,7 +47,10 @@ class Job(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["status", "heartbeat_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,6 +5,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from jobs.models import Job
+from jobs.services import jobs_requeue_stale
 
 FINISHED_JOBS_KEPT_FOR = datetime.timedelta(days=30)
 
@@ -23,3 +24,9 @@ def prune_finished_jobs() -> int:
         status__in=[Job.Status.SUCCEEDED, Job.Status.FAILED], finished_at__lt=cutoff
     ).delete()
     return deleted
+
+
+@shared_task(name="jobs.requeue_stale")
+def jobs_requeue_stale_task() -> int:
+    """Queue again the jobs whose worker died (beat, every minute); safe to run twice."""
+    return jobs_requeue_stale()

@@ -231,7 +231,21 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Longer than the longest task time limit, so Redis does not hand a running task to a
     # second worker (tasks are idempotent anyway).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3 * 60 * 60,
+        # A Redis that is down or unreachable fails a publish in seconds, not minutes.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
+# Publishing a task inside a request gives up within about 3 s when the broker refuses it
+# (kombu's defaults wait up to 4 s per connection attempt): the user sees "try again later".
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_RESULT_EXTENDED = True
 CELERY_TASK_SERIALIZER = "json"
@@ -253,8 +267,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "prune-finished-jobs": {"task": "jobs.prune_finished", "schedule": 24 * 60 * 60},
     "verify-ended-sessions": {"task": "coverage.sessions_verify_ended", "schedule": 5 * 60},
+    "requeue-stale-jobs": {"task": "jobs.requeue_stale", "schedule": 60},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A background job (jobs/) whose heartbeat stopped this long ago lost its worker: it is queued
+# again, and failed with a message once it has been interrupted JOBS_MAX_ATTEMPTS times.
+JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=5 * 60)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
 
 WAGTAIL_SITE_NAME = "吉林省工伤预防培训平台"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
