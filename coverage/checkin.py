@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +26,8 @@ from coverage.services import person_find, training_record
 
 CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
 CHECKOUT_CLOSES_AFTER = datetime.timedelta(minutes=60)
-SHARED_WINDOW = datetime.timedelta(minutes=5)
-SHARED_DEVICE_PEOPLE = 2
-# Everyone on the venue's Wi-Fi shares one address: only a burst from one address is notable.
+# An address that checked in this many people of a session, none of them located at the venue
+# (see _source_flags for why an address alone is no sign).
 SHARED_IP_PEOPLE = 6
 FAR_FROM_VENUE_METRES = 1000
 
@@ -132,6 +131,9 @@ def attendance_check_in(
     flags = [Attendance.Flag.STATIC_CODE] if method == Attendance.Method.STATIC else []
     if distance is not None and distance > FAR_FROM_VENUE_METRES:
         flags.append(Attendance.Flag.FAR_FROM_VENUE)
+    device = device[:64]
+    shared = _source_flags(session=session, device=device, ip_address=ip_address, distance=distance)
+    flags += shared.flags
     try:
         with transaction.atomic():
             attendance = Attendance.objects.create(
@@ -139,7 +141,7 @@ def attendance_check_in(
                 person=person,
                 checked_in_at=now,
                 checkin_method=method,
-                device=device[:64],
+                device=device,
                 ip_address=ip_address,
                 distance_m=distance,
                 flags=[str(flag) for flag in flags],
@@ -147,30 +149,77 @@ def attendance_check_in(
     except IntegrityError:
         # A simultaneous request for the same person won the race: theirs is the check-in.
         return Attendance.objects.get(session=session, person=person), False
-    _flag_shared_sources(attendance)
+    if shared.device_first_sharing:
+        _flag_first_of_device(attendance)
     return attendance, True
 
 
-def _flag_shared_sources(attendance: Attendance) -> None:
-    """Flag every check-in of a burst from one phone or one address (for the organiser)."""
-    recent = Attendance.objects.filter(
-        session=attendance.session,
-        checked_in_at__gte=attendance.checked_in_at - SHARED_WINDOW,
-        checkin_method__in=[Attendance.Method.ROTATING, Attendance.Method.STATIC],
-    )
-    for field, flag, threshold in (
-        ("device", Attendance.Flag.SHARED_DEVICE, SHARED_DEVICE_PEOPLE),
-        ("ip_address", Attendance.Flag.SHARED_IP, SHARED_IP_PEOPLE),
+@dataclass(frozen=True)
+class SourceFlags:
+    flags: list[str]
+    device_first_sharing: bool  # this is the device's second person: flag its first one too
+
+
+def _source_flags(
+    *, session: TrainingSession, device: str, ip_address: str | None, distance: int | None
+) -> SourceFlags:
+    """Flags from where a check-in came, counted by one aggregate query (no row loaded)."""
+    # Flags only point the organiser at check-ins worth a look, so they must mark anomalies:
+    # - One browser (its device cookie) checking in a second person of the session: a phone
+    #   has one owner, so this is someone checking in a team, however far apart in time.
+    # - An address alone is no sign: a venue's Wi-Fi puts every attendee behind one address,
+    #   and mobile carriers put many phones behind one too. What tells a venue's network from
+    #   an office where someone checks in a team (private tabs defeat the device cookie) is
+    #   whether anybody there is at the venue: an address is flagged once it has checked in
+    #   SHARED_IP_PEOPLE people and not one of its check-ins was located within
+    #   FAR_FROM_VENUE_METRES of the venue. At a venue a few phones reporting their position
+    #   clear everybody on its Wi-Fi, including those who declined the location prompt. A
+    #   session without the venue's position cannot tell the two apart: no address flag.
+    located = session.latitude is not None and session.longitude is not None
+    counts = {}
+    if device:
+        counts["device_people"] = Count("pk", filter=Q(device=device))
+    if ip_address and located:
+        counts["address_people"] = Count("pk", filter=Q(ip_address=ip_address))
+        counts["address_at_venue"] = Count(
+            "pk", filter=Q(ip_address=ip_address, distance_m__lte=FAR_FROM_VENUE_METRES)
+        )
+    if not counts:
+        return SourceFlags([], device_first_sharing=False)
+    sources = Q()
+    if device:
+        sources |= Q(device=device)
+    if "address_people" in counts:
+        sources |= Q(ip_address=ip_address)
+    found = Attendance.objects.filter(sources, session=session).aggregate(**counts)
+    flags = []
+    device_people = found.get("device_people", 0)
+    if device_people:
+        flags.append(str(Attendance.Flag.SHARED_DEVICE))
+    at_venue = distance is not None and distance <= FAR_FROM_VENUE_METRES
+    if (
+        "address_people" in counts
+        and not at_venue
+        and found["address_at_venue"] == 0
+        and found["address_people"] + 1 >= SHARED_IP_PEOPLE
     ):
-        value = getattr(attendance, field)
-        if not value:
-            continue
-        burst = list(recent.filter(**{field: value}))
-        if len(burst) >= threshold:
-            for member in burst:
-                if flag not in member.flags:
-                    member.flags = [*member.flags, str(flag)]
-                    member.save(update_fields=["flags"])
+        flags.append(str(Attendance.Flag.SHARED_IP))
+    return SourceFlags(flags, device_first_sharing=device_people == 1)
+
+
+def _flag_first_of_device(attendance: Attendance) -> None:
+    # Only on the device's second person: the first is the one row not yet flagged, so this
+    # stays one read of one row and one update, however many people the device checks in.
+    first = (
+        Attendance.objects.filter(session=attendance.session, device=attendance.device)
+        .exclude(pk=attendance.pk)
+        .values_list("pk", "flags")
+        .first()
+    )
+    if first and Attendance.Flag.SHARED_DEVICE not in first[1]:
+        Attendance.objects.filter(pk=first[0]).update(
+            flags=[*first[1], str(Attendance.Flag.SHARED_DEVICE)]
+        )
 
 
 def attendance_check_out(

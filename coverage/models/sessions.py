@@ -99,7 +99,10 @@ class Attendance(models.Model):
 
     class Flag(models.TextChoices):
         SHARED_DEVICE = "shared_device", _("Same phone checked in several people")
-        SHARED_IP = "shared_ip", _("Same network address checked in several people")
+        SHARED_IP = (
+            "shared_ip",
+            _("Several people checked in from one network address, none of them at the venue"),
+        )
         FAR_FROM_VENUE = "far_from_venue", _("Checked in far from the venue")
         STATIC_CODE = "static_code", _("Used the printed static code")
 
