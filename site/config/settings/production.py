@@ -20,6 +20,15 @@ if DEV_PII_ENCRYPTION_KEY in PII_ENCRYPTION_KEYS or PII_HASH_KEY.startswith("dev
         "PII_ENCRYPTION_KEYS and PII_HASH_KEY must be set in production (see README, "
         "Configuration): ID numbers and phones are encrypted with them."
     )
+# The lookup hash of ID numbers is only as strong as its key: a short one can be guessed, and
+# every ID number with it (18 digits with a known structure are few).
+PII_HASH_KEY_MIN_LENGTH = 32
+if len(PII_HASH_KEY) < PII_HASH_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"PII_HASH_KEY must be at least {PII_HASH_KEY_MIN_LENGTH} random characters in "
+        f"production (it has {len(PII_HASH_KEY)}): "
+        '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
+    )
 
 # TLS ends at the reverse proxy, which says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
