@@ -4,9 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config import site_files
 from config.health import healthz
 
 urlpatterns = [
@@ -23,8 +23,16 @@ urlpatterns = [
     path("publicity/", include("publicity.urls")),
     path("api/", include(("coverage.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", site_files.sitemap, name="sitemap"),
+    path("robots.txt", site_files.robots_txt, name="robots_txt"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
 ]
+
+# In Chinese and without the database (config/errors.py); a lost database answers 503.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
 
 if settings.DEBUG:
     # Development serves uploads itself, with the same safe headers as production (media.urls).

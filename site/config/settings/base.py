@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: bounds every wait for the database, and a lost one answers 503 (README, "Failures").
+    "config.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +86,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -104,6 +107,25 @@ TEMPLATES = [
     },
 ]
 
+# Bounded waits (README, "Failures"). Connecting gives up after DB_CONNECT_TIMEOUT seconds and
+# the server cancels a statement after DB_STATEMENT_TIMEOUT_MS (0: never; production: 30 s).
+# Neither helps when the server hangs, so a web request also stops waiting for any answer
+# after DB_ANSWER_TIMEOUT seconds (0: never; production: 1.5) and answers 503
+# (config/unavailable.py).
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=2)
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)
+DB_ANSWER_TIMEOUT = env.float("DB_ANSWER_TIMEOUT", default=0)
+
+
+def postgresql_options(*, statement_timeout_ms: int) -> str:
+    # PostgreSQL's JIT compiles the coverage aggregates for 0.6-13 s each and gains nothing on
+    # them (`make bench`, tests/bench/README.md): off for the platform's connections.
+    options = "-c jit=off"
+    if statement_timeout_ms:
+        options += f" -c statement_timeout={statement_timeout_ms}"
+    return options
+
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -118,9 +140,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL;",
     }
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
-    # PostgreSQL's JIT compiles the coverage aggregates for 0.6-13 s each and gains nothing on
-    # them (`make bench`, tests/bench/README.md): off for the platform's connections.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Django's backend with a client-side deadline for web requests (config/database/).
+    DATABASES["default"]["ENGINE"] = "config.database"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        options=postgresql_options(statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS),
+        # libpq and psycopg count whole seconds and never less than 2.
+        connect_timeout=DB_CONNECT_TIMEOUT,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -277,6 +303,9 @@ JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
 
 WAGTAIL_SITE_NAME = "吉林省工伤预防培训平台"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The address the public reaches the site at: the sitemap and robots.txt name it, whatever host
+# the Wagtail Site record holds.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False

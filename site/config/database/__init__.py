@@ -1,0 +1,1 @@
+"""PostgreSQL for the platform: Django's backend with a client-side deadline (deadline.py)."""

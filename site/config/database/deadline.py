@@ -1,0 +1,95 @@
+"""A web request never waits for PostgreSQL longer than a deadline, even if the server hangs.
+
+Why hand-written, and why here: libpq and psycopg clamp `connect_timeout` to at least 2 s
+(psycopg.conninfo.timeout_from_conninfo); `statement_timeout` is enforced by the server, so a
+server that hangs (a stopped process, a frozen machine) never fires it; TCP keepalives and
+`tcp_user_timeout` are answered by the server's kernel, which still ACKs. psycopg 3.3's wait
+functions accept a deadline (`Connection.wait(timeout=...)`, `waiting.wait_conn(timeout=...)`)
+but nothing passes one for queries, and the one for connecting comes from the clamped
+`connect_timeout`: this subclass passes ours. Waits outside a request (Celery tasks, commands)
+are untouched: imports may run long statements.
+"""
+
+import contextlib
+from collections.abc import Generator, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from time import monotonic
+
+import psycopg
+from psycopg import errors
+
+# psycopg wakes its waits this often (psycopg.connection._WAIT_INTERVAL) to notice Ctrl-C;
+# the connect generator below checks the deadline on each wake-up.
+WAIT_INTERVAL = 0.1
+
+
+class DatabaseNoAnswer(psycopg.OperationalError):
+    """PostgreSQL did not answer within the request's deadline; the connection was closed."""
+
+
+@dataclass
+class _Deadline:
+    seconds: float
+    # After one wait has run out, the server is taken for lost for the rest of the request,
+    # so a second query (saving the session, say) fails at once instead of waiting again.
+    lost: bool = False
+
+    def no_answer(self) -> DatabaseNoAnswer:
+        self.lost = True
+        return DatabaseNoAnswer(f"PostgreSQL did not answer within {self.seconds:g} s")
+
+
+_deadline: ContextVar[_Deadline | None] = ContextVar("database_deadline", default=None)
+
+
+@contextlib.contextmanager
+def answer_deadline(seconds: float) -> Iterator[None]:
+    """Within the block each wait for PostgreSQL (connecting, a query) ends after `seconds`."""
+    token = _deadline.set(_Deadline(seconds) if seconds > 0 else None)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _bounded(gen: Generator, deadline: _Deadline) -> Generator:
+    """The connect generator, given up once the deadline has passed."""
+    if deadline.lost:
+        raise deadline.no_answer()
+    ends = monotonic() + deadline.seconds
+    try:
+        wanted = next(gen)
+        while True:
+            ready = yield wanted
+            if monotonic() >= ends:
+                raise deadline.no_answer()
+            wanted = gen.send(ready)
+    except StopIteration as done:
+        return done.value
+    finally:
+        gen.close()
+
+
+class DeadlineConnection(psycopg.Connection):
+    @classmethod
+    def _connect_gen(cls, conninfo: str = ""):
+        deadline = _deadline.get()
+        gen = super()._connect_gen(conninfo)
+        return gen if deadline is None else _bounded(gen, deadline)
+
+    def wait(self, gen, interval: float = WAIT_INTERVAL, timeout: float | None = None):
+        deadline = _deadline.get()
+        if deadline is None or timeout is not None:
+            return super().wait(gen, interval=interval, timeout=timeout)
+        try:
+            if deadline.lost:
+                raise deadline.no_answer()
+            return super().wait(gen, interval=interval, timeout=deadline.seconds)
+        except errors._WaitTimeout:
+            raise deadline.no_answer() from None
+        finally:
+            if deadline.lost:
+                # The server may be holding a query of ours: the connection's state is
+                # unknown, so it is closed (the server rolls back an open transaction).
+                self.pgconn.finish()

@@ -1,0 +1,211 @@
+"""A lost PostgreSQL answers 503 within 2 s, on a private server that the test stops and
+hangs (SIGSTOP of the postmaster and of an open connection's backend): the rest of the suite's
+database is never touched."""
+
+import contextlib
+import datetime
+import time
+
+import environ
+import pytest
+from django.core.management import call_command
+from django.db import close_old_connections, connections
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from config.database.base import DatabaseWrapper
+from coverage import checkin_tokens
+from coverage.models import Attendance, Region, Role, RosterEntry, TrainingSession
+from coverage.services import person_save, regions_load_jilin
+from tests.config.private_postgres import PrivatePostgres
+from tests.coverage.test_coverage_figures import make_id
+from tests.factories import EnterpriseFactory, UserFactory
+
+ANSWER_TIMEOUT = 1.5
+CHINESE_503 = "服务暂时不可用"
+
+
+class _NoMigrations:
+    # Tables straight from the models (as pytest-django's --nomigrations): a minute faster.
+    def __contains__(self, app):
+        return True
+
+    def __getitem__(self, app):
+        return None
+
+
+@contextlib.contextmanager
+def default_database(url: str):
+    """`default` points at `url` (with production's persistent connections) inside the block."""
+    config = environ.Env.db_url_config(url)
+    config.update(
+        ENGINE="config.database",
+        CONN_MAX_AGE=60,
+        OPTIONS={"connect_timeout": 2, "options": "-c jit=off"},
+    )
+    settings_dict = connections.configure_settings({"default": config})["default"]
+    original = connections["default"]
+    wrapper = DatabaseWrapper(settings_dict, alias="default")
+    connections["default"] = wrapper
+    try:
+        yield wrapper
+    finally:
+        wrapper.close()
+        connections["default"] = original
+
+
+@pytest.fixture(scope="module")
+def server(django_db_blocker):
+    pg = PrivatePostgres()
+    try:
+        pg.start()
+        pg.create_database()
+        with django_db_blocker.unblock(), default_database(pg.url):
+            with override_settings(MIGRATION_MODULES=_NoMigrations()):
+                call_command("migrate", run_syncdb=True, verbosity=0)
+            session = _training_session()
+        yield pg, session
+    finally:
+        pg.destroy()
+
+
+def _training_session() -> TrainingSession:
+    regions_load_jilin()
+    regions = {region.code: region for region in Region.objects.all()}
+    organiser = EnterpriseFactory(region=regions["220102"], name="组织企业")
+    now = timezone.now()
+    session = TrainingSession.objects.create(
+        organiser=organiser,
+        title="安全生产集中培训",
+        venue="南关区会议中心",
+        region=regions["220102"],
+        starts_at=now - datetime.timedelta(minutes=10),
+        ends_at=now + datetime.timedelta(minutes=80),
+        min_minutes=60,
+    )
+    worker, _ = person_save(id_number=make_id(1), name="张三", phone="13800000001")
+    RosterEntry.objects.create(
+        person=worker,
+        enterprise=organiser,
+        role=Role.TEAM_LEADER,
+        start_date=datetime.date(2021, 1, 1),
+    )
+    worker.user = UserFactory(phone="+8613800000001")
+    worker.save(update_fields=["user"])
+    return session
+
+
+@pytest.fixture
+def lost(server, django_db_blocker, settings):
+    """The private server as `default`, a worker signed in who has scanned the session's code."""
+    pg, session = server
+    settings.DB_ANSWER_TIMEOUT = ANSWER_TIMEOUT
+    with django_db_blocker.unblock(), default_database(pg.url) as wrapper:
+        Attendance.objects.all().delete()
+        client = Client(raise_request_exception=False)
+        client.force_login(session.organiser.roster_entries.get().person.user)
+        token = checkin_tokens.rotating_token(session, "in")
+        scan = client.get(reverse("coverage:checkin_scan", args=[session.pk, "in", token]))
+        assert scan.status_code == 302
+        yield pg, wrapper, client, scan.url
+
+
+def timed(call):
+    """The response and how long it took, with the connection housekeeping that a WSGI server
+    does around each request (Django's test client leaves it out)."""
+    started = time.monotonic()
+    close_old_connections()
+    response = call()
+    close_old_connections()
+    return response, time.monotonic() - started
+
+
+def assert_unavailable_page(response, elapsed, limit=2.0):
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert elapsed < limit, f"{elapsed:.2f} s"
+
+
+def assert_everything_unavailable(client, confirm_url, timings):
+    page, timings["page"] = timed(lambda: client.get(reverse("coverage:session_list")))
+    assert_unavailable_page(page, timings["page"])
+    assert CHINESE_503 in page.text and page["Content-Type"].startswith("text/html")
+
+    api, timings["api"] = timed(lambda: client.get("/api/targets/"))
+    assert_unavailable_page(api, timings["api"])
+    assert api.json()["detail"] == "服务暂时不可用，请稍后重试。"
+
+    checkin, timings["checkin"] = timed(lambda: client.post(confirm_url, {}))
+    assert_unavailable_page(checkin, timings["checkin"])
+    assert CHINESE_503 in checkin.text
+
+    asked_json, timings["checkin_json"] = timed(
+        lambda: client.post(confirm_url, {}, headers={"accept": "application/json"})
+    )
+    assert_unavailable_page(asked_json, timings["checkin_json"])
+    assert asked_json.json()["detail"]
+
+    health, timings["healthz"] = timed(lambda: client.get("/healthz"))
+    assert health.status_code == 503 and health.json()["database"] == "down"
+    assert timings["healthz"] < 2.5, f"{timings['healthz']:.2f} s"
+
+
+def assert_check_in_works_again(client, confirm_url):
+    close_old_connections()
+    assert Attendance.objects.count() == 0, "nothing may be stored by a failed check-in"
+    response, _elapsed = timed(lambda: client.post(confirm_url, {}))
+    assert response.status_code == 302, response.status_code
+    assert Attendance.objects.count() == 1
+
+
+def test_stopped_database_answers_503_at_once_everywhere(lost, capsys):
+    pg, _wrapper, client, confirm_url = lost
+    assert client.get("/healthz").status_code == 200  # a connection stays open, as in production
+    pg.stop()
+    timings = {}
+    try:
+        assert_everything_unavailable(client, confirm_url, timings)
+    finally:
+        pg.start()
+    with capsys.disabled():
+        print("\nstopped:", {key: f"{value:.3f}s" for key, value in timings.items()})
+    assert_check_in_works_again(client, confirm_url)
+
+
+def test_hung_database_answers_503_within_two_seconds(lost, capsys):
+    pg, wrapper, client, confirm_url = lost
+    assert client.get("/healthz").status_code == 200
+    open_backend = wrapper.connection.info.backend_pid
+    timings = {}
+    stopped = pg.hang(open_backend)
+    try:
+        # The first request waits on the open connection, the next ones on a new one.
+        assert_everything_unavailable(client, confirm_url, timings)
+    finally:
+        pg.resume(stopped)
+    with capsys.disabled():
+        print("\nhung:", {key: f"{value:.3f}s" for key, value in timings.items()})
+    assert timed(lambda: client.get("/healthz"))[0].status_code == 200
+    assert_check_in_works_again(client, confirm_url)
+
+
+def test_check_in_cut_off_in_its_transaction_is_not_stored(lost):
+    pg, wrapper, client, confirm_url = lost
+    stopped = []
+
+    def hang_before_the_insert(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "coverage_attendance"'):
+            stopped.extend(pg.hang(wrapper.connection.info.backend_pid))
+        return execute(sql, params, many, context)
+
+    try:
+        with wrapper.execute_wrapper(hang_before_the_insert):
+            response, elapsed = timed(lambda: client.post(confirm_url, {}))
+    finally:
+        pg.resume(stopped)
+    assert stopped, "the check-in never reached its insert"
+    assert_unavailable_page(response, elapsed)
+    # Resumed, the server runs the insert, then finds the connection closed before any
+    # COMMIT: the transaction is rolled back.
+    assert_check_in_works_again(client, confirm_url)
