@@ -1,7 +1,12 @@
+from allauth.account import forms as allauth_forms
+from allauth.core import context as allauth_context
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from accounts.code_attempts import code_attempt_take
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -23,3 +28,33 @@ class StaffLoginForm(AuthenticationForm):
         except ValidationError:
             ratelimit.consume(self.request, action="login_failed", key=email)
             raise
+
+
+class _CountedCodeMixin:
+    """Takes a number from the atomic guess counter before allauth compares the code."""
+
+    max_attempts_setting: str
+    timeout_setting: str
+
+    def clean_code(self) -> str:
+        if not code_attempt_take(
+            request=allauth_context.request,
+            expected_code=self.expected_code or "",
+            max_attempts=getattr(settings, self.max_attempts_setting),
+            timeout=getattr(settings, self.timeout_setting),
+        ):
+            raise ValidationError(
+                _("This code can no longer be used. Please request a new code."),
+                code="code_void",
+            )
+        return super().clean_code()
+
+
+class ConfirmLoginCodeForm(_CountedCodeMixin, allauth_forms.ConfirmLoginCodeForm):
+    max_attempts_setting = "ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS"
+    timeout_setting = "ACCOUNT_LOGIN_BY_CODE_TIMEOUT"
+
+
+class VerifyPhoneForm(_CountedCodeMixin, allauth_forms.VerifyPhoneForm):
+    max_attempts_setting = "ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS"
+    timeout_setting = "ACCOUNT_PHONE_VERIFICATION_TIMEOUT"

@@ -188,6 +188,12 @@ ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
 ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+# allauth counts wrong codes in the session, which overlapping requests overwrite: these forms
+# count them atomically in the default cache first (accounts/code_attempts.py).
+ACCOUNT_FORMS = {
+    "confirm_login_code": "accounts.forms.ConfirmLoginCodeForm",
+    "verify_phone": "accounts.forms.VerifyPhoneForm",
+}
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_GET = False
