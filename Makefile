@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test lint format messages clean bench
+.PHONY: install setup run test lint format messages clean bench prod-smoke
 
 $(INSTALLED): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ format: install
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# The production deployment (nginx from docker/nginx/, gunicorn with the production settings,
+# Celery, two web nodes) started on this machine without Docker and checked over HTTPS
+# (tests/smoke/prod_smoke.py). Needs nginx (apt-get install nginx-light), PostgreSQL and Redis.
+prod-smoke: install
+	$(BIN)/python -m tests.smoke.prod_smoke
 
 # Province-scale benchmarks (tests/bench/), apart from the test suite: PostgreSQL only, in a
 # database of their own, printing ratios against a floor measured in the same run.
