@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from coverage.exports import CONTENT_TYPES, XLSX, table_export
 from coverage.forms import RosterUploadForm
-from coverage.jurisdiction import enterprise_in_scope_or_404
+from coverage.jurisdiction import enterprise_in_scope_or_404, personal_files_visible
 from coverage.models import Enterprise, RosterImport
 from coverage.roster_files import RosterFileError, roster_template_bytes
 from coverage.roster_import import (
@@ -23,6 +23,7 @@ from coverage.roster_import import (
     roster_import_commit,
     roster_import_commit_claim,
     roster_import_create,
+    roster_import_rejected_rows,
     roster_import_rows,
 )
 from coverage.tasks import roster_import_task
@@ -126,6 +127,8 @@ def roster_import_preview(request, credit_code, pk):
             "rejected": rejected,
             "job": job,
             "sync_rows": settings.ROSTER_IMPORT_SYNC_ROWS,
+            "can_download": personal_files_visible(request.user, enterprise),
+            "retention_days": settings.ROSTER_UPLOAD_RETENTION_DAYS,
         },
     )
 
@@ -171,7 +174,10 @@ def roster_import_rejected(request, credit_code, pk):
         request=request,
         subject=f"rejected rows of roster import {roster_import.pk} ({enterprise.credit_code})",
         headers=[_("Row"), _("Column"), _("Problem")],
-        rows=[(item["row"], item["column"], item["message"]) for item in roster_import.rejected],
+        # On screen the rejected ID numbers and phones are masked; this file, for the
+        # organisation's own administrators (who uploaded them), quotes them in full so that
+        # each row can be found and corrected, and the download is audited.
+        rows=roster_import_rejected_rows(record=roster_import),
         fmt=XLSX,
         filename=f"rejected-rows-{roster_import.pk}",
         # The messages quote the offending values, ID numbers among them.
@@ -204,5 +210,7 @@ def roster_import_history(request, credit_code):
             "enterprise": enterprise,
             "page": page,
             "can_import": roster_import_allowed(user=request.user, enterprise=enterprise),
+            "can_download": personal_files_visible(request.user, enterprise),
+            "retention_days": settings.ROSTER_UPLOAD_RETENTION_DAYS,
         },
     )

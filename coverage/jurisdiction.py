@@ -5,6 +5,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from coverage.models import Enterprise, Membership, Region
@@ -91,3 +92,30 @@ def sees_full_identifiers(user, enterprise: Enterprise) -> bool:
     """Full ID numbers and phones: only the organisation's own administrators need them (to
     reconcile the roster with their HR records); regulators work with masked data."""
     return administers(user, enterprise)
+
+
+def personal_files_visible(user, enterprise: Enterprise) -> bool:
+    """Files holding an organisation's personal data (roster uploads): as full identifiers."""
+    return sees_full_identifiers(user, enterprise)
+
+
+def enterprise_files_or_404(user, **lookup) -> Enterprise:
+    """The enterprise whose personal-data files the user may download, or 404 for anyone
+    else (a 404 rather than a 403, so the files' existence is not given away)."""
+    enterprise = enterprise_in_scope_or_404(user, **lookup)
+    if not personal_files_visible(user, enterprise):
+        raise Http404
+    return enterprise
+
+
+def person_files_visible(user, person) -> bool:
+    """A person's own files (training evidence): the person, or an organisation in scope that
+    has the person on its active roster and may see its personal-data files."""
+    if not user.is_authenticated:
+        return False
+    if person.user_id is not None and person.user_id == user.pk:
+        return True
+    organisations = enterprises_in_scope(user).filter(
+        roster_entries__person=person, roster_entries__end_date__isnull=True
+    )
+    return any(personal_files_visible(user, enterprise) for enterprise in organisations)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
@@ -86,6 +87,25 @@ class Rejection:
     row: int
     column: str
     message: str
+    # The raw ID number or phone the message quotes: stored masked in the message, and in
+    # full only encrypted (for the owner's rejected-rows file).
+    value: str = ""
+
+    def stored(self) -> dict:
+        """The JSON kept on the import: no raw ID number or phone in plain text."""
+        item = {"row": self.row, "column": self.column, "message": self.message}
+        if self.value:
+            item["message"] = self.message.replace(self.value, _masked(self.value))
+            item["message_encrypted"] = pii_encrypt(self.message)
+        return item
+
+
+def _masked(value: str) -> str:
+    if len(value) == 18:
+        return mask_id_number(value)
+    if len(value) == 11 and value.isdigit():
+        return mask_mobile(value)
+    return f"{value[:3]}{'*' * (len(value) - 5)}{value[-2:]}" if len(value) >= 8 else "*" * 8
 
 
 @dataclass
@@ -117,7 +137,9 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "ended": self.ended,
-            "rejected": [asdict(rejection) for rejection in self.rejected],
+            "rejected": [
+                {"row": r.row, "column": r.column, "message": r.message} for r in self.rejected
+            ],
         }
 
     def counts(self) -> dict:
@@ -139,7 +161,9 @@ class ImportResult:
             updated=counts.get("updated", 0),
             unchanged=counts.get("unchanged", 0),
             ended=counts.get("ended", 0),
-            rejected=[Rejection(**item) for item in record.rejected],
+            rejected=[
+                Rejection(item["row"], item["column"], item["message"]) for item in record.rejected
+            ],
             flagged=[Flag(**item) for item in record.flagged],
             notes=list(record.notes),
             rows=counts.get("rows", 0),
@@ -330,12 +354,13 @@ def _id_clean(row: RosterRow, problems: list[Rejection]) -> str | None:
             "Cells → Text), type the ID numbers in again, or copy the roster into the "
             "template, and upload the file again."
         ) % {"value": row.id_number}
+        quoted = row.id_number
     else:
         try:
             return clean_id_number(raw)
         except ValidationError as error:
-            message = error.messages[0]
-    problems.append(Rejection(row.row, column, message))
+            message, quoted = error.messages[0], raw
+    problems.append(Rejection(row.row, column, message, value=quoted if raw else ""))
     return None
 
 
@@ -347,7 +372,8 @@ def _phone_clean(row: RosterRow, problems: list[Rejection]) -> str:
         return clean_mobile(raw)
     except ValidationError as error:
         hint = _("Leave the cell empty or enter an 11-digit mobile number.")
-        problems.append(Rejection(row.row, COLUMN_LABELS["phone"], f"{error.messages[0]} {hint}"))
+        message = f"{error.messages[0]} {hint}"
+        problems.append(Rejection(row.row, COLUMN_LABELS["phone"], message, value=raw))
         return ""
 
 
@@ -652,7 +678,7 @@ def _plan_apply(plan: _Plan, *, source_import: RosterImport | None) -> None:
 def _result_store(roster_import: RosterImport, result: ImportResult, *, status: str) -> None:
     roster_import.status = status
     roster_import.counts = result.counts()
-    roster_import.rejected = [asdict(r) for r in result.rejected]
+    roster_import.rejected = [r.stored() for r in result.rejected]
     roster_import.flagged = [asdict(f) for f in result.flagged]
     roster_import.notes = result.notes
     roster_import.error = ""
@@ -697,6 +723,14 @@ def roster_import_create(
 def roster_import_rows(*, record: RosterImport) -> list[RosterRow]:
     """The stored file's rows; an unusable file marks the import failed and raises."""
     try:
+        if not record.file:
+            raise RosterFileError(
+                _(
+                    "The uploaded file has been deleted (files are kept %(days)s days). "
+                    "Upload the roster again."
+                )
+                % {"days": settings.ROSTER_UPLOAD_RETENTION_DAYS}
+            )
         with record.file.open("rb") as handle:
             return read_roster(handle, filename=record.filename)
     except RosterFileError as error:
@@ -705,6 +739,20 @@ def roster_import_rows(*, record: RosterImport) -> list[RosterRow]:
         ).update(status=RosterImport.Status.FAILED, error=str(error)[:500])
         record.status, record.error = RosterImport.Status.FAILED, str(error)[:500]
         raise
+
+
+def roster_import_rejected_rows(*, record: RosterImport) -> list[tuple[int, str, str]]:
+    """(row, column, problem) of the rejected rows, quoting the rejected values in full."""
+    return [
+        (
+            item["row"],
+            item["column"],
+            pii_decrypt(item["message_encrypted"])
+            if item.get("message_encrypted")
+            else item["message"],
+        )
+        for item in record.rejected
+    ]
 
 
 def roster_import_check(

@@ -173,7 +173,9 @@ def training_record(
             "occurred_on": occurred_on,
             "title": title,
             "hours": Decimal(str(hours)),
-            **({"evidence": evidence} if evidence else {}),
+            **(
+                {"evidence": evidence, "evidence_filename": evidence.name[:255]} if evidence else {}
+            ),
         },
     )
     if created:

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 
 from coverage.checkin import sessions_verify_ended
 from coverage.models import RosterImport
+from coverage.private_files.tasks import roster_uploads_expire_task  # noqa: F401 (registers it)
 from coverage.roster_files import RosterFileError
 from coverage.roster_import import (
     roster_import_check,

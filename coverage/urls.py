@@ -9,4 +9,5 @@ urlpatterns = [
     path("enterprises/<str:credit_code>/", views.enterprise_detail, name="enterprise_detail"),
     path("", include("coverage.import_urls")),
     path("", include("coverage.session_urls")),
+    path("", include("coverage.private_files.urls")),
 ]

@@ -12,6 +12,7 @@ class AuditLog(models.Model):
         IMPORT = "import", _("Imported a roster")
         API = "api", _("API access")
         REVOKE = "revoke", _("Revoked a certificate")
+        DOWNLOAD = "download", _("Downloaded a personal-data file")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True

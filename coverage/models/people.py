@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from coverage.identifiers import mask_id_number, mask_mobile
 from coverage.models.organisations import Enterprise
 from coverage.pii import pii_decrypt
+from coverage.private_files.storage import private_storage
 
 
 class Role(models.TextChoices):
@@ -79,8 +80,12 @@ class RosterImport(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, null=True
     )
-    file = models.FileField(_("file"), upload_to="roster-imports/%Y/%m/")
+    # Encrypted under a random name in the private store; emptied by the retention rule.
+    file = models.FileField(
+        _("file"), upload_to="roster-imports/%Y/%m/", storage=private_storage, blank=True
+    )
     filename = models.CharField(_("file name"), max_length=255)
+    file_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.ADD)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING

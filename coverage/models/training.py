@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models.people import KEY_ROLES, Person
+from coverage.private_files.storage import private_storage
 
 
 def _default_roles() -> list[str]:
@@ -57,7 +58,10 @@ class TrainingRecord(models.Model):
     title = models.CharField(_("training"), max_length=200)
     # "course:12", "session:7", "authority:<uuid>": the same source never records twice.
     source_key = models.CharField(_("source"), max_length=80)
-    evidence = models.FileField(_("evidence"), upload_to="training-evidence/%Y/", blank=True)
+    evidence = models.FileField(
+        _("evidence"), upload_to="training-evidence/%Y/", storage=private_storage, blank=True
+    )
+    evidence_filename = models.CharField(_("evidence file name"), max_length=255, blank=True)
     targets = models.ManyToManyField(
         TrainingTarget, verbose_name=_("counts toward"), related_name="records", blank=True
     )

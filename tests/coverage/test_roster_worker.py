@@ -7,7 +7,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-import config.settings.test as test_settings
 from coverage.models import Membership, Person, RosterEntry, RosterImport
 from jobs.models import Job
 from tests.data.make_roster_files import id_number
@@ -17,10 +16,9 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _uploads_go_where_the_worker_reads(settings):
-    # The worker process stores and reads uploads under the test settings' MEDIA_ROOT, not
-    # under this test's temporary one; what the test stored there is removed afterwards.
-    settings.MEDIA_ROOT = test_settings.MEDIA_ROOT
+def _uploads_removed():
+    # Uploads go to the run's private store, which the worker process shares; what the test
+    # stored there is removed afterwards.
     yield
     for record in RosterImport.objects.exclude(file=""):
         record.file.delete(save=False)

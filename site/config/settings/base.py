@@ -237,10 +237,23 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Files holding personal data (roster uploads, training evidence): never under MEDIA_ROOT,
+# served by no URL, encrypted with the PII keys; only authorising views stream them.
+PRIVATE_ROOT = Path(env("PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": {
+        "BACKEND": "coverage.private_files.storage.EncryptedStorage",
+        "OPTIONS": {
+            "inner_backend": "django.core.files.storage.FileSystemStorage",
+            "inner_options": {"location": str(PRIVATE_ROOT)},
+        },
+    },
 }
+# Uploaded roster files are deleted this many days after their import was committed, or
+# after upload when it never was; the import's record stays.
+ROSTER_UPLOAD_RETENTION_DAYS = env.int("ROSTER_UPLOAD_RETENTION_DAYS", default=30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -300,6 +313,7 @@ CELERY_BEAT_SCHEDULE = {
     "prune-finished-jobs": {"task": "jobs.prune_finished", "schedule": 24 * 60 * 60},
     "verify-ended-sessions": {"task": "coverage.sessions_verify_ended", "schedule": 5 * 60},
     "requeue-stale-jobs": {"task": "jobs.requeue_stale", "schedule": 60},
+    "expire-roster-uploads": {"task": "coverage.roster_uploads_expire", "schedule": 60 * 60},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A background job (jobs/) whose heartbeat stopped this long ago lost its worker: it is queued

@@ -16,11 +16,21 @@ CACHES = {
     "default": env.cache("TEST_CACHE_URL", default="locmemcache://"),
     "pages": {**env.cache("TEST_CACHE_URL", default="locmemcache://"), "KEY_PREFIX": "pages"},
 }
+MEDIA_ROOT = VAR_DIR / "test-media" / TEST_RUN_ID
+# One folder per run, shared with the run's Celery worker (a FileField keeps the storage it
+# was given when the models loaded, so this is not changed per test).
+PRIVATE_ROOT = VAR_DIR / "test-private" / TEST_RUN_ID
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "coverage.private_files.storage.EncryptedStorage",
+        "OPTIONS": {
+            "inner_backend": "django.core.files.storage.FileSystemStorage",
+            "inner_options": {"location": str(PRIVATE_ROOT)},
+        },
+    },
 }
-MEDIA_ROOT = VAR_DIR / "test-media" / TEST_RUN_ID
 SMS_BACKEND = "accounts.sms.LocmemSmsBackend"
 DEMO_VIDEO_SECONDS = 3
 
