@@ -400,3 +400,32 @@ CELERY_BEAT_SCHEDULE["media-requeue-stale"] = {
     "task": "media.requeue_stale",
     "schedule": 5 * 60,
 }
+
+# Media in S3-compatible object storage, for more than one machine (README, "Production"):
+# public media (HLS, posters, images) in MEDIA_BUCKET, readable by anyone; private files in
+# PRIVATE_BUCKET, still encrypted by STORAGES["private"], with no URL. The local folders stay
+# the default.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    _S3_OPTIONS = {
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+        "region_name": env("AWS_S3_REGION_NAME", default=None),
+        "access_key": env("AWS_ACCESS_KEY_ID"),
+        "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+    }
+    STORAGES["default"] = {
+        "BACKEND": "config.object_storage.PublicMediaStorage",
+        "OPTIONS": {
+            **_S3_OPTIONS,
+            "bucket_name": env("MEDIA_BUCKET"),
+            # The bucket's public address or a CDN in front of it, e.g. media.gsyf.example.cn.
+            "custom_domain": env("MEDIA_CUSTOM_DOMAIN", default=None),
+        },
+    }
+    STORAGES["private"]["OPTIONS"]["inner_backend"] = "config.object_storage.PrivateObjectStorage"
+    STORAGES["private"]["OPTIONS"]["inner_options"] = {
+        **_S3_OPTIONS,
+        "bucket_name": env("PRIVATE_BUCKET"),
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ValueError(f"MEDIA_STORAGE must be 'filesystem' or 's3', not {MEDIA_STORAGE!r}")
