@@ -1,9 +1,12 @@
 """A real Celery worker, in its own process, on the configured broker and the test database."""
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,6 +16,27 @@ from django.db import connection
 from config.celery import app
 
 QUEUES = "default,imports,media"
+
+
+@contextlib.contextmanager
+def broker_at(url: str, transport_options: dict | None = None) -> Iterator[None]:
+    """This process publishes to another broker for a while: a stopped or refusing one."""
+    # The write URL: Celery prefers the CELERY_BROKER_URL environment variable (CI sets it)
+    # to any broker_url set here, but lets broker_write_url decide where tasks are published.
+    saved = app.conf.get("broker_write_url"), app.conf.broker_transport_options
+    app.conf["broker_write_url"], app.conf.broker_transport_options = url, transport_options or {}
+    _publishing_pools_drop()
+    try:
+        yield
+    finally:
+        app.conf["broker_write_url"], app.conf.broker_transport_options = saved
+        _publishing_pools_drop()
+
+
+def _publishing_pools_drop() -> None:
+    # What Celery itself does after a fork: the next publish connects to the configured broker.
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def database_url() -> str:
@@ -65,6 +89,8 @@ class WorkerProcess:
             stdout=self.log,
             stderr=subprocess.STDOUT,
             cwd=settings.BASE_DIR,
+            # Its own process group, so that `kill` takes the pool processes down with it.
+            start_new_session=True,
         )
         self.wait_ready(timeout)
 
@@ -83,6 +109,12 @@ class WorkerProcess:
         raise RuntimeError(
             f"Celery worker did not answer in {timeout}s:\n{self.log_path.read_text()}"
         )
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker, main and pool processes alike, as a lost machine would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.log.close()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
