@@ -405,11 +405,12 @@ def generate(*, enterprises: int, people: int, records: int, seed: int, processe
                 "title",
                 "source_key",
                 "evidence",
+                "evidence_filename",
                 "recorded_at",
             ],
             _chunked(
                 f"{n}\t{p + 1}\t{KINDS[k]}\t{record_text[d]}\t{h / 10}\t{TITLES[KINDS[k]]}\t"
-                f"{KIND_PREFIX[k]}:{q + 1}\t\t{record_text[d]} 10:00:00+08\n"
+                f"{KIND_PREFIX[k]}:{q + 1}\t\t\t{record_text[d]} 10:00:00+08\n"
                 for n, (p, k, d, h, q) in enumerate(
                     zip(
                         record_person.tolist(),
