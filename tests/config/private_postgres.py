@@ -13,7 +13,7 @@ from pathlib import Path
 BIN = Path("/usr/lib/postgresql/15/bin")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -23,7 +23,7 @@ class PrivatePostgres:
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="yufang-pg-"))
         self.data = self.dir / "data"
-        self.port = _free_port()
+        self.port = free_port()
         # initdb refuses to run as root: the server belongs to the postgres user.
         shutil.chown(self.dir, "postgres", "postgres")
         self._as_postgres(
@@ -53,6 +53,19 @@ class PrivatePostgres:
         self._as_postgres(
             BIN / "createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", "h_failure"
         )
+
+    def client_backends(self) -> list[int]:
+        """The server processes of the connections open now (another one runs this query)."""
+        import psycopg
+
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=h_failure"
+        ) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return [pid for (pid,) in rows]
 
     @property
     def postmaster_pid(self) -> int:

@@ -4,7 +4,13 @@ database is never touched."""
 
 import contextlib
 import datetime
+import json
+import os
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 
 import environ
 import pytest
@@ -18,7 +24,7 @@ from config.database.base import DatabaseWrapper
 from coverage import checkin_tokens
 from coverage.models import Attendance, Region, Role, RosterEntry, TrainingSession
 from coverage.services import person_save, regions_load_jilin
-from tests.config.private_postgres import PrivatePostgres
+from tests.config.private_postgres import PrivatePostgres, free_port
 from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory, UserFactory
 
@@ -209,3 +215,86 @@ def test_check_in_cut_off_in_its_transaction_is_not_stored(lost):
     # Resumed, the server runs the insert, then finds the connection closed before any
     # COMMIT: the transaction is rolled back.
     assert_check_in_works_again(client, confirm_url)
+
+
+@pytest.fixture(scope="module")
+def production_server(server, tmp_path_factory):
+    """gunicorn with the production settings (their defaults: DB_ANSWER_TIMEOUT 1.5 s,
+    CONN_MAX_AGE 60) on the private server, as deployed: a real WSGI server's connection
+    housekeeping instead of the test client's."""
+    pg, _session = server
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "test-only-" + "0123456789abcdefghijklmnopqrstuvwxyz" * 2,
+        "PII_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi10ZXN0LWtleS0wMTIzNDU2Nzg5YWI=",
+        "PII_HASH_KEY": "test-only-hash-key-0123456789abcdefghijklmnop",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": pg.url,
+        # Nothing but the database may fail here: caches in memory, the broker in files.
+        "CACHE_URL": "locmemcache://",
+        "PAGE_CACHE_URL": "locmemcache://",
+        "CELERY_BROKER_URL": "filesystem://",
+        "VAR_DIR": str(tmp_path_factory.mktemp("var")),
+        "LOG_LEVEL": "CRITICAL",
+    }
+    for name in ("DB_ANSWER_TIMEOUT", "DB_STATEMENT_TIMEOUT_MS", "CONN_MAX_AGE", "STATIC_ROOT"):
+        env.pop(name, None)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _attempt in range(100):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(base + "/robots.txt", timeout=5)
+                break
+            time.sleep(0.1)
+        yield base
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+
+
+def fetch(url, **headers):
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
+            status, body, retry = r.status, r.read().decode(), r.headers.get("Retry-After")
+    except urllib.error.HTTPError as error:
+        status, body, retry = error.code, error.read().decode(), error.headers.get("Retry-After")
+    return status, body, retry, time.monotonic() - started
+
+
+def test_production_server_answers_503_within_two_seconds_when_the_database_hangs(
+    server, production_server, capsys
+):
+    pg, _session = server
+    assert fetch(production_server + "/healthz")[0] == 200  # the worker keeps this connection
+    timings = {}
+    stopped = pg.hang(*pg.client_backends())
+    try:
+        status, body, retry, timings["page"] = fetch(production_server + "/", Accept="text/html")
+        assert (status, retry) == (503, "30") and CHINESE_503 in body
+        status, body, retry, timings["api"] = fetch(
+            production_server + "/api/targets/", Authorization="Token 0123456789abcdef"
+        )
+        assert (status, retry) == (503, "30")
+        assert json.loads(body)["detail"] == "服务暂时不可用，请稍后重试。"
+        status, body, _retry, timings["healthz"] = fetch(production_server + "/healthz")
+        assert status == 503 and '"database": "down"' in body
+    finally:
+        pg.resume(stopped)
+    with capsys.disabled():
+        print("\ngunicorn, hung:", {key: f"{value:.3f}s" for key, value in timings.items()})
+    assert timings["page"] < 2 and timings["api"] < 2 and timings["healthz"] < 2.5
+    assert fetch(production_server + "/healthz")[0] == 200
+    status, body, _retry, _elapsed = fetch(production_server + "/no-such-page/")
+    assert status == 404 and "页面不存在" in body
