@@ -413,7 +413,7 @@ def check_pages(stack: Stack, check: Checks) -> None:
             css.status_code == 200
             and css.headers.get("Content-Type", "").startswith("text/css")
             and css.headers.get("X-Content-Type-Options") == "nosniff"
-            and "max-age" in css.headers.get("Cache-Control", ""),
+            and "max-age=31536000" in css.headers.get("Cache-Control", ""),
             (css.status_code, dict(css.headers)),
         )
     for url in (f"{a.url}/healthz", f"http://127.0.0.1:{a.http_port}/healthz"):
@@ -574,13 +574,47 @@ def check_roster_is_private(stack: Stack, check: Checks) -> None:
             set(answers.values()) == {404},
             answers,
         )
+    preview_url = f"{a.url}/coverage/enterprises/{enterprise.credit_code}/imports/{record.pk}/"
+    preview = session.get(preview_url)
+    committed = session.post(
+        f"{preview_url}commit/",
+        data={"csrfmiddlewaretoken": csrf_token(preview.text)},
+        headers={"Referer": preview_url},
+        allow_redirects=False,
+    )
+    record.refresh_from_db()
+    check(
+        "roster committed",
+        committed.status_code == 302 and record.status == RosterImport.Status.COMMITTED,
+        (committed.status_code, record.status),
+    )
     plaintext = id_number.encode()
     leaks = [
         str(path)
         for path in stack.work.rglob("*")
-        if path.is_file() and not path.name.endswith(".log") and plaintext in path.read_bytes()
+        if path.is_file() and plaintext in path.read_bytes()
     ]
-    check("no file under the deployment holds the ID number in plain text", not leaks, leaks)
+    check(
+        "no file of the deployment (logs too) holds the ID number in plain text", not leaks, leaks
+    )
+    with psycopg.connect(f"{POSTGRES}/{DATABASE}") as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )
+        ]
+        rows = {
+            table: connection.execute(
+                f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE %s', [f"%{id_number}%"]
+            ).fetchone()[0]
+            for table in tables
+        }
+    check(
+        "no row of the database holds the ID number in plain text",
+        not any(rows.values()),
+        {table: count for table, count in rows.items() if count},
+    )
 
     rejected = session.get(
         f"{a.url}/coverage/enterprises/{enterprise.credit_code}/imports/{record.pk}/rejected.xlsx"

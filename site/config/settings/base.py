@@ -224,6 +224,14 @@ COURSES_CREDIT_BANK_SECONDS = env.int("COURSES_CREDIT_BANK_SECONDS", default=300
 DEMO_VIDEO_SECONDS = env.int("DEMO_VIDEO_SECONDS", default=30)
 SMS_BACKEND = env("SMS_BACKEND", default="accounts.sms.ConsoleSmsBackend")
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="吉林工伤预防")
+# SMS_BACKEND=accounts.aliyun_sms.AliyunSmsBackend (README, "SMS"). Templates per purpose:
+# "verification_code=SMS_1,unknown_account=SMS_2,account_exists=SMS_3".
+SMS_ALIYUN_ACCESS_KEY_ID = env("SMS_ALIYUN_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_SIGN_NAME = env("SMS_ALIYUN_SIGN_NAME", default=SMS_SIGNATURE)
+SMS_ALIYUN_TEMPLATES = env.dict("SMS_ALIYUN_TEMPLATES", default={})
+SMS_ALIYUN_REGION = env("SMS_ALIYUN_REGION", default="cn-hangzhou")
+SMS_ALIYUN_ENDPOINT = env("SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com/")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
