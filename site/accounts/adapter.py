@@ -1,12 +1,16 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.sms import Purpose, sms_send
+from accounts.sms import Purpose, SmsSendError, sms_send
 from coverage.client_ip import client_ip
 from coverage.identifiers import mobile_to_e164
 
@@ -43,13 +47,25 @@ class MainlandMobileField(forms.CharField):
             raise ValidationError(error.messages, code="invalid_phone") from error
 
 
+def _sms_send_or_explain(**kwargs) -> None:
+    """Send, or send the user back to the page they posted with "短信发送失败，请稍后重试"."""
+    try:
+        sms_send(**kwargs)
+    except SmsSendError:
+        # allauth sends from inside its flows, past any form validation; its middleware turns
+        # ImmediateHttpResponse into the response (the failure is already logged).
+        request = allauth_context.request
+        messages.error(request, _("The text message could not be sent. Please try again later."))
+        raise ImmediateHttpResponse(HttpResponseRedirect(request.get_full_path())) from None
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def phone_form_field(self, **kwargs):
         return MainlandMobileField(**kwargs)
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
         minutes = settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60
-        sms_send(
+        _sms_send_or_explain(
             phone=phone,
             purpose=Purpose.VERIFICATION_CODE,
             params={"code": code, "minutes": minutes},
@@ -63,7 +79,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
         # Sent to the number's owner, never shown to whoever typed it: the page looks the
         # same for registered and unregistered numbers.
-        sms_send(
+        _sms_send_or_explain(
             phone=phone,
             purpose=Purpose.UNKNOWN_ACCOUNT,
             text=_(
@@ -74,7 +90,7 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def send_account_already_exists_sms(self, phone: str) -> None:
-        sms_send(
+        _sms_send_or_explain(
             phone=phone,
             purpose=Purpose.ACCOUNT_EXISTS,
             text=_(

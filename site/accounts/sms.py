@@ -30,9 +30,14 @@ class SmsMessage:
     params: dict = field(default_factory=dict)
 
 
+class SmsSendError(Exception):
+    """The provider could not be reached or refused the message; says why, never the code."""
+
+
 class SmsBackend(Protocol):
     def send(self, message: SmsMessage) -> None:
-        """Deliver the message or raise; must not block for long (providers answer in ~1 s)."""
+        """Deliver the message or raise SmsSendError; must not block for long (providers
+        answer in ~1 s)."""
 
 
 class ConsoleSmsBackend:
@@ -51,7 +56,16 @@ class LocmemSmsBackend:
         outbox.append(message)
 
 
+def phone_masked(phone: str) -> str:
+    """+8613812345678 → +86138****5678, for logs."""
+    return phone[:-8] + "****" + phone[-4:] if len(phone) > 8 else "****"
+
+
 def sms_send(*, phone: str, purpose: str, text: str, params: dict | None = None) -> None:
-    """Send one SMS through the configured backend."""
+    """Send one SMS through the configured backend; a failure is logged and re-raised."""
     backend: SmsBackend = import_string(settings.SMS_BACKEND)()
-    backend.send(SmsMessage(phone=phone, purpose=purpose, text=text, params=params or {}))
+    try:
+        backend.send(SmsMessage(phone=phone, purpose=purpose, text=text, params=params or {}))
+    except SmsSendError as error:
+        logger.error("SMS [%s] to %s not sent: %s", purpose, phone_masked(phone), error)
+        raise
