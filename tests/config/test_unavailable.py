@@ -196,7 +196,7 @@ def test_hung_database_answers_503_within_two_seconds(lost, capsys):
     assert_check_in_works_again(client, confirm_url)
 
 
-def test_check_in_cut_off_in_its_transaction_is_not_stored(lost):
+def test_check_in_cut_off_before_its_insert_is_not_stored(lost):
     pg, wrapper, client, confirm_url = lost
     stopped = []
 
@@ -215,6 +215,35 @@ def test_check_in_cut_off_in_its_transaction_is_not_stored(lost):
     # Resumed, the server runs the insert, then finds the connection closed before any
     # COMMIT: the transaction is rolled back.
     assert_check_in_works_again(client, confirm_url)
+
+
+def test_check_in_cut_off_at_its_commit_is_stored_whole_and_once(lost):
+    pg, wrapper, client, confirm_url = lost
+    stopped = []
+
+    def hang_after_the_insert(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith('INSERT INTO "coverage_attendance"'):
+            stopped.extend(pg.hang(wrapper.connection.info.backend_pid))
+        return result
+
+    try:
+        with wrapper.execute_wrapper(hang_after_the_insert):
+            response, elapsed = timed(lambda: client.post(confirm_url, {}))
+    finally:
+        pg.resume(stopped)
+    assert stopped, "the check-in never reached its insert"
+    assert_unavailable_page(response, elapsed)
+    # The COMMIT reached the server before the client gave up: resumed, the server stores the
+    # check-in whole. The worker, told to try again, is shown it and no second one is made.
+    deadline = time.monotonic() + 5
+    while not Attendance.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    attendance = Attendance.objects.get()
+    assert attendance.checkin_method == "rotating" and attendance.checked_in_at
+    again, _elapsed = timed(lambda: client.post(confirm_url, {}))
+    assert again.status_code == 200 and again.context["attendance"] == attendance
+    assert Attendance.objects.count() == 1
 
 
 @pytest.fixture(scope="module")
