@@ -24,8 +24,9 @@ class PrivatePostgres:
         self.dir = Path(tempfile.mkdtemp(prefix="yufang-pg-"))
         self.data = self.dir / "data"
         self.port = free_port()
-        # initdb refuses to run as root: the server belongs to the postgres user.
-        shutil.chown(self.dir, "postgres", "postgres")
+        if os.geteuid() == 0:
+            # initdb refuses to run as root: the server belongs to the postgres user.
+            shutil.chown(self.dir, "postgres", "postgres")
         self._as_postgres(
             BIN / "initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "--no-sync"
         )
