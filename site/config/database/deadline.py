@@ -91,5 +91,6 @@ class DeadlineConnection(psycopg.Connection):
         finally:
             if deadline.lost:
                 # The server may be holding a query of ours: the connection's state is
-                # unknown, so it is closed (the server rolls back an open transaction).
+                # unknown, so it is closed. The server rolls back an open transaction; a
+                # COMMIT already sent may still land, whole (tests/config/test_unavailable.py).
                 self.pgconn.finish()
