@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from config.object_storage import PrivateObjectStorage
+from config.object_storage import PrivateObjectStorage, public_read_policy
 from media.models import MediaItem
 from media.services import media_item_transcode
 from tests.media.conftest import H264, _make, _picture, _sound
@@ -38,8 +38,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
-    """The endpoint of a SeaweedFS with both buckets, the media one readable by anyone (the
-    bucket policy an operator sets, README "Production")."""
+    """The endpoint of a SeaweedFS with both buckets, the media one's public prefixes readable
+    by anyone (the bucket policy an operator sets, README "Production")."""
     folder = tmp_path_factory.mktemp("seaweedfs")
     config = folder / "s3.json"
     config.write_text(
@@ -90,18 +90,7 @@ def s3_server(tmp_path_factory):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise
             time.sleep(0.3)
-        policy = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": "*",
-                    "Action": ["s3:GetObject"],
-                    "Resource": [f"arn:aws:s3:::{MEDIA_BUCKET}/*"],
-                }
-            ],
-        }
-        client.put_bucket_policy(Bucket=MEDIA_BUCKET, Policy=json.dumps(policy))
+        client.put_bucket_policy(Bucket=MEDIA_BUCKET, Policy=public_read_policy(MEDIA_BUCKET))
         yield {"endpoint": endpoint, "client": client}
     finally:
         process.terminate()
@@ -135,10 +124,12 @@ def anonymous_get(url: str):
 # secrets are needed): it stores a public file, an original and a private file, and reports.
 STORE_THROUGH_SETTINGS = """
 import json
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 public = default_storage.save("media/renditions/1/run/index.m3u8", ContentFile(b"#EXTM3U\\n"))
 original = default_storage.save("media/originals/abc/clip.mp4", ContentFile(b"<html>not a video"))
+document = default_storage.save("documents/plan.pdf", ContentFile(b"%PDF-1.4 restricted"))
 private = storages["private"]
 roster = "姓名,身份证号\\n张伟,220104199003070016\\n".encode()
 secret = private.save("roster-imports/roster.csv", ContentFile(roster))
@@ -152,6 +143,8 @@ print(json.dumps({
     "default": type(default_storage._wrapped).__name__,
     "public": public, "public_url": default_storage.url(public),
     "original": original, "original_url": default_storage.url(original),
+    "document_url": default_storage.url(document),
+    "documents_served_by": settings.WAGTAILDOCS_SERVE_METHOD,
     "private": secret, "private_url": private_url, "private_roundtrip": back,
     "inner": type(private.inner).__name__ if hasattr(private, "inner") else None,
 }))
@@ -186,6 +179,9 @@ def test_settings_put_public_and_private_files_in_their_own_buckets(s3_server):
     original = anonymous_get(stored["original_url"])
     assert original.status == 200
     assert original.headers["Content-Disposition"] == "attachment"
+    # Anything else in the media bucket (Wagtail documents) only through Django.
+    assert anonymous_get(stored["document_url"]).status == 403
+    assert stored["documents_served_by"] == "serve_view"
 
     # Private: in the other bucket, ciphertext only, no URL, nobody reads it without the keys.
     assert "220104199003070016" in stored["private_roundtrip"]

@@ -430,6 +430,9 @@ if MEDIA_STORAGE == "s3":
             "custom_domain": env("MEDIA_CUSTOM_DOMAIN", default=None),
         },
     }
+    # Documents can be restricted per collection: always through Wagtail's view, never a
+    # redirect to the bucket (Wagtail's default for storages without a local path).
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
     STORAGES["private"]["OPTIONS"]["inner_backend"] = "config.object_storage.PrivateObjectStorage"
     STORAGES["private"]["OPTIONS"]["inner_options"] = {
         **_S3_OPTIONS,
