@@ -3,6 +3,7 @@
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,6 +32,31 @@ def broker_at(url: str, transport_options: dict | None = None) -> Iterator[None]
     finally:
         app.conf["broker_write_url"], app.conf.broker_transport_options = saved
         _publishing_pools_drop()
+
+
+REFUSING_BROKERS = ["redis-down", "redis-hung", "queue-folder-unusable"]
+
+
+@contextlib.contextmanager
+def broker_refusing(kind: str, scratch: Path) -> Iterator[None]:
+    """Publishing meets a Redis that is down (nothing listens), hung (the connection opens, no
+    answer ever comes), or a filesystem queue whose folder cannot be written."""
+    redis_options = settings.BROKER_REDIS_TIMEOUTS
+    if kind == "queue-folder-unusable":
+        # A file where the folder should be: root writes through any permissions.
+        (scratch / "queue").write_text("")
+        folder = str(scratch / "queue" / "in")
+        with broker_at("filesystem://", {"data_folder_in": folder, "data_folder_out": folder}):
+            yield
+    elif kind == "redis-down":
+        with broker_at("redis://127.0.0.1:1/0", redis_options):
+            yield
+    else:
+        with socket.socket() as hung:
+            hung.bind(("127.0.0.1", 0))
+            hung.listen(16)  # the kernel completes the handshake; nobody ever reads
+            with broker_at(f"redis://127.0.0.1:{hung.getsockname()[1]}/0", redis_options):
+                yield
 
 
 def _publishing_pools_drop() -> None:

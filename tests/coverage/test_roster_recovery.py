@@ -2,20 +2,23 @@
 import's job gives the user a plain message at once, and the import can be started again."""
 
 import datetime
+import threading
 import time
 
 import pytest
 from celery import current_app
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 import config.settings.test as test_settings
 from coverage.models import AuditLog, Membership, Person, RosterEntry, RosterImport
+from coverage.roster_import import roster_import_commit, roster_import_commit_claim
 from coverage.tasks import roster_import_task
 from jobs.models import Job
 from jobs.services import jobs_requeue_stale
-from tests.celery_worker import broker_at
+from tests.celery_worker import REFUSING_BROKERS, broker_refusing
 from tests.data.make_roster_files import id_number
 from tests.factories import MembershipFactory
 from tests.jobs.test_jobs import wait_finished
@@ -147,20 +150,8 @@ def test_an_import_interrupted_too_often_fails_and_can_be_committed_again(client
     assert not RosterEntry.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("url", "options"),
-    [
-        pytest.param("redis://127.0.0.1:1/0", {"socket_connect_timeout": 2}, id="redis-down"),
-        pytest.param("filesystem://", "not-a-folder", id="queue-folder-unusable"),
-    ],
-)
-def test_broker_down_at_upload_and_commit_gives_a_plain_message(
-    client, settings, tmp_path, url, options
-):
-    if options == "not-a-folder":
-        (tmp_path / "queue").write_text("")  # a file where the folder should be
-        folder = str(tmp_path / "queue" / "in")
-        options = {"data_folder_in": folder, "data_folder_out": folder}
+@pytest.mark.parametrize("broker", REFUSING_BROKERS)
+def test_broker_down_at_upload_and_commit_gives_a_plain_message(client, settings, tmp_path, broker):
     admin = MembershipFactory(role=Membership.Role.ENTERPRISE_ADMIN)
     client.force_login(admin.user)
     upload_url = reverse(
@@ -168,7 +159,7 @@ def test_broker_down_at_upload_and_commit_gives_a_plain_message(
     )
     settings.ROSTER_IMPORT_SYNC_ROWS = 2
 
-    with broker_at(url, options):
+    with broker_refusing(broker, tmp_path):
         started = time.monotonic()
         response = client.post(
             upload_url, {"file": SimpleUploadedFile("花名册.csv", roster_csv(5)), "mode": "add"}
@@ -186,7 +177,7 @@ def test_broker_down_at_upload_and_commit_gives_a_plain_message(
     # The same file checked, then its commit refused: the import can be committed again.
     record = previewed(client, admin, 5, settings)
     settings.ROSTER_IMPORT_SYNC_ROWS = 2
-    with broker_at(url, options):
+    with broker_refusing(broker, tmp_path):
         started = time.monotonic()
         response = client.post(commit_url(record), follow=True)
         took = time.monotonic() - started
@@ -199,3 +190,37 @@ def test_broker_down_at_upload_and_commit_gives_a_plain_message(
     record.refresh_from_db()
     assert record.status == RosterImport.Status.PREVIEWED
     assert not RosterEntry.objects.exists()
+
+
+def test_two_runs_committing_one_import_at_once_apply_it_once(client, settings):
+    # What a requeued run and a late redelivery of the dead one would do if both got through:
+    # the import's row is locked in the saving transaction and its status read again there.
+    admin = MembershipFactory(role=Membership.Role.ENTERPRISE_ADMIN)
+    record = previewed(client, admin, 300, settings)
+    assert roster_import_commit_claim(record=record)
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def commit() -> None:
+        try:
+            start.wait()
+            mine = RosterImport.objects.select_related("enterprise").get(pk=record.pk)
+            results.append(roster_import_commit(record=mine, user=admin.user).counts())
+        except Exception as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    runs = [threading.Thread(target=commit) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=120)
+
+    assert not errors
+    assert results[0] == results[1]
+    assert results[0]["created"] == 300
+    record.refresh_from_db()
+    assert record.status == RosterImport.Status.COMMITTED
+    assert RosterEntry.objects.count() == Person.objects.count() == 300
+    assert AuditLog.objects.filter(action=AuditLog.Action.IMPORT).count() == 1

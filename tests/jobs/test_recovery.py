@@ -4,7 +4,6 @@ worker is in tests/coverage/test_roster_recovery.py.)"""
 
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,7 +16,7 @@ from jobs.services import (
     job_start,
     jobs_requeue_stale,
 )
-from tests.celery_worker import broker_at
+from tests.celery_worker import REFUSING_BROKERS, broker_refusing
 from tests.factories import UserFactory
 from tests.jobs.tasks_for_tests import count_to
 from tests.jobs.test_jobs import wait_finished
@@ -105,22 +104,9 @@ def test_the_heartbeat_beats_while_a_long_step_runs(settings):
     assert jobs_requeue_stale() == 0
 
 
-@pytest.mark.parametrize(
-    ("url", "options"),
-    [
-        pytest.param("redis://127.0.0.1:1/0", {"socket_connect_timeout": 2}, id="redis-down"),
-        pytest.param("filesystem://", "not-a-folder", id="queue-folder-unusable"),
-    ],
-)
-def test_a_broker_that_refuses_the_job_fails_it_quickly_with_a_message(url, options, tmp_path):
-    if options == "not-a-folder":
-        # A file where the queue folder should be (root ignores permissions, so no chmod).
-        blocker = tmp_path / "queue"
-        blocker.write_text("")
-        folder = str(Path(blocker) / "in")
-        options = {"data_folder_in": folder, "data_folder_out": folder}
-
-    with broker_at(url, options):
+@pytest.mark.parametrize("broker", REFUSING_BROKERS)
+def test_a_broker_that_refuses_the_job_fails_it_quickly_with_a_message(broker, tmp_path):
+    with broker_refusing(broker, tmp_path):
         started = time.monotonic()
         job = job_start(user=UserFactory(), task=count_to, title="数到三", kwargs={"n": 3})
         took = time.monotonic() - started

@@ -284,14 +284,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Longer than the longest task time limit, so Redis does not hand a running task to a
     # second worker (tasks are idempotent anyway).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 3 * 60 * 60,
-        # A Redis that is down or unreachable fails a publish in seconds, not minutes.
-        "socket_connect_timeout": 2,
-        "socket_timeout": 10,
-    }
-# Publishing a task inside a request gives up within about 3 s when the broker refuses it
-# (kombu's defaults wait up to 4 s per connection attempt): the user sees "try again later".
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 60 * 60}
+# Publishing a task inside a request gives up within about 2 s when Redis is down (refused at
+# once, retried twice) or hung (no answer: kombu's default waits forever): the user sees "try
+# again later". Above the 1 s the worker's BRPOP waits for a message.
+BROKER_REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(BROKER_REDIS_TIMEOUTS)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
