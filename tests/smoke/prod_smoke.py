@@ -416,6 +416,31 @@ def check_pages(stack: Stack, check: Checks) -> None:
             and "max-age=31536000" in css.headers.get("Cache-Control", ""),
             (css.status_code, dict(css.headers)),
         )
+    # Pictures and share images (og:image) of the publicity pages: renditions made while node A
+    # rendered the page, served by node B's nginx from the shared folder.
+    pictures = sorted(
+        {
+            urljoin(stack.nodes[1].url, re.sub(r"^https://[^/]+", "", url))
+            for url in re.findall(r'(?:src|content)="((?:https://[^"/]+)?/media/[^"]+)"', home.text)
+        }
+    )
+    if check("home page shows pictures from /media/", bool(pictures), home.text[:300]):
+        answers = {}
+        for url in pictures[:6]:
+            picture = session.get(url)
+            answers[url] = (
+                picture.status_code,
+                picture.headers.get("Content-Type"),
+                picture.headers.get("X-Content-Type-Options"),
+            )
+        check(
+            f"{len(answers)} pictures served by node B's nginx (image/*, nosniff)",
+            all(
+                status == 200 and (kind or "").startswith("image/") and nosniff == "nosniff"
+                for status, kind, nosniff in answers.values()
+            ),
+            answers,
+        )
     for url in (f"{a.url}/healthz", f"http://127.0.0.1:{a.http_port}/healthz"):
         health = session.get(url)
         check(f"{url} 200", health.status_code == 200, (health.status_code, health.text))
