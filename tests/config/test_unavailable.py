@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -15,12 +16,13 @@ import urllib.request
 import environ
 import pytest
 from django.core.management import call_command
-from django.db import close_old_connections, connections
+from django.db import OperationalError, close_old_connections, connections
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from config.database.base import DatabaseWrapper
+from config.database.deadline import answer_deadline
 from coverage import checkin_tokens
 from coverage.models import Attendance, Region, Role, RosterEntry, TrainingSession
 from coverage.services import person_save, regions_load_jilin
@@ -28,7 +30,8 @@ from tests.config.private_postgres import PrivatePostgres, free_port
 from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory, UserFactory
 
-ANSWER_TIMEOUT = 1.5
+# Production's default: a hung server costs a request the deadline and the probe's half of it.
+ANSWER_TIMEOUT = 1.0
 CHINESE_503 = "服务暂时不可用"
 
 
@@ -196,6 +199,42 @@ def test_hung_database_answers_503_within_two_seconds(lost, capsys):
     assert_check_in_works_again(client, confirm_url)
 
 
+def test_slow_statement_on_a_live_server_is_waited_for_not_cut_off(lost):
+    """A report's long query outlasts the deadline: the probe finds the server answering."""
+    _pg, wrapper, _client, _confirm_url = lost
+    close_old_connections()
+    started = time.monotonic()
+    with answer_deadline(0.3), wrapper.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(1.2), 7")
+        assert cursor.fetchone()[1] == 7
+    assert time.monotonic() - started >= 1.2
+
+
+def test_slow_statement_on_a_server_that_hangs_meanwhile_is_given_up(lost):
+    pg, wrapper, _client, _confirm_url = lost
+    close_old_connections()
+    wrapper.ensure_connection()
+    stopped = []
+
+    def hang_while_sleeping():
+        time.sleep(0.6)
+        stopped.extend(pg.hang(wrapper.connection.info.backend_pid))
+
+    hanger = threading.Thread(target=hang_while_sleeping)
+    started = time.monotonic()
+    hanger.start()
+    try:
+        with pytest.raises(OperationalError), answer_deadline(0.3), wrapper.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(3)")
+        elapsed = time.monotonic() - started
+    finally:
+        hanger.join()
+        pg.resume(stopped)
+    # Alive at the first probes, then lost: given up one deadline and one probe after the hang.
+    assert 0.6 < elapsed < 0.6 + 0.3 * 1.5 + 0.5, f"{elapsed:.2f} s"
+    close_old_connections()
+
+
 def test_check_in_cut_off_before_its_insert_is_not_stored(lost):
     pg, wrapper, client, confirm_url = lost
     stopped = []
@@ -248,7 +287,7 @@ def test_check_in_cut_off_at_its_commit_is_stored_whole_and_once(lost):
 
 @pytest.fixture(scope="module")
 def production_server(server, tmp_path_factory):
-    """gunicorn with the production settings (their defaults: DB_ANSWER_TIMEOUT 1.5 s,
+    """gunicorn with the production settings (their defaults: DB_ANSWER_TIMEOUT 1 s,
     CONN_MAX_AGE 60) on the private server, as deployed: a real WSGI server's connection
     housekeeping instead of the test client's."""
     pg, _session = server

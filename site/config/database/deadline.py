@@ -8,6 +8,14 @@ functions accept a deadline (`Connection.wait(timeout=...)`, `waiting.wait_conn(
 but nothing passes one for queries, and the one for connecting comes from the clamped
 `connect_timeout`: this subclass passes ours. Waits outside a request (Celery tasks, commands)
 are untouched: imports may run long statements.
+
+A slow answer is not a lost server: when a wait runs out, a probe (a new connection and
+`SELECT 1`, bounded too) asks whether the server still answers. If it does, the statement is
+only slow (a big report, a lock wait) and the wait goes on, bounded by the server's own
+`statement_timeout`; psycopg's wait generators are made to be resumed after a timed-out wait
+(psycopg/generators.py: "If a None value is sent ... yield the same value again"). Only a
+server that answers neither gives the request up, so a hung server costs a request about
+1.5 × the deadline, and a regulator's slow dashboard is never cut off.
 """
 
 import contextlib
@@ -18,10 +26,15 @@ from time import monotonic
 
 import psycopg
 from psycopg import errors
+from psycopg.conninfo import make_conninfo
 
 # psycopg wakes its waits this often (psycopg.connection._WAIT_INTERVAL) to notice Ctrl-C;
 # the connect generator below checks the deadline on each wake-up.
 WAIT_INTERVAL = 0.1
+# The probe's share of the deadline: a healthy server accepts a connection in milliseconds.
+PROBE_SHARE = 0.5
+# psycopg's own arguments of `connect`; everything else is a libpq parameter.
+_PSYCOPG_ARGUMENTS = {"autocommit", "prepare_threshold", "context", "row_factory", "cursor_factory"}
 
 
 class DatabaseNoAnswer(psycopg.OperationalError):
@@ -72,6 +85,16 @@ def _bounded(gen: Generator, deadline: _Deadline) -> Generator:
 
 
 class DeadlineConnection(psycopg.Connection):
+    _probe_conninfo = ""
+    _is_probe = False
+
+    @classmethod
+    def connect(cls, conninfo: str = "", **kwargs):
+        connection = super().connect(conninfo, **kwargs)
+        libpq = {k: v for k, v in kwargs.items() if k not in _PSYCOPG_ARGUMENTS}
+        connection._probe_conninfo = make_conninfo(conninfo, **libpq)
+        return connection
+
     @classmethod
     def _connect_gen(cls, conninfo: str = ""):
         deadline = _deadline.get()
@@ -85,12 +108,28 @@ class DeadlineConnection(psycopg.Connection):
         try:
             if deadline.lost:
                 raise deadline.no_answer()
-            return super().wait(gen, interval=interval, timeout=deadline.seconds)
-        except errors._WaitTimeout:
-            raise deadline.no_answer() from None
+            while True:
+                try:
+                    return super().wait(gen, interval=interval, timeout=deadline.seconds)
+                except errors._WaitTimeout:
+                    if self._is_probe or not self._server_answers(deadline):
+                        raise deadline.no_answer() from None
         finally:
             if deadline.lost:
                 # The server may be holding a query of ours: the connection's state is
                 # unknown, so it is closed. The server rolls back an open transaction; a
                 # COMMIT already sent may still land, whole (tests/config/test_unavailable.py).
                 self.pgconn.finish()
+
+    def _server_answers(self, deadline: _Deadline) -> bool:
+        """Whether a new connection gets an answer to SELECT 1 within the probe's share."""
+        token = _deadline.set(_Deadline(deadline.seconds * PROBE_SHARE))
+        try:
+            with DeadlineConnection.connect(self._probe_conninfo, autocommit=True) as probe:
+                probe._is_probe = True
+                probe.execute("SELECT 1")
+            return True
+        except psycopg.Error:
+            return False
+        finally:
+            _deadline.reset(token)

@@ -53,7 +53,7 @@ X_FRAME_OPTIONS = "DENY"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A lost database answers 503 within 2 s (README, "Failures"), a runaway query is cancelled.
 DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=30_000)
-DB_ANSWER_TIMEOUT = env.float("DB_ANSWER_TIMEOUT", default=1.5)
+DB_ANSWER_TIMEOUT = env.float("DB_ANSWER_TIMEOUT", default=1.0)
 if DATABASES["default"]["ENGINE"] == "config.database":
     DATABASES["default"]["OPTIONS"]["options"] = postgresql_options(
         statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS
