@@ -109,9 +109,9 @@ TEMPLATES = [
 
 # Bounded waits (README, "Failures"). Connecting gives up after DB_CONNECT_TIMEOUT seconds and
 # the server cancels a statement after DB_STATEMENT_TIMEOUT_MS (0: never; production: 30 s).
-# Neither helps when the server hangs, so a web request also stops waiting for any answer
-# after DB_ANSWER_TIMEOUT seconds (0: never; production: 1.5) and answers 503
-# (config/unavailable.py).
+# Neither helps when the server hangs, so a web request that gets no answer for
+# DB_ANSWER_TIMEOUT seconds (0: never; production: 1) probes the server and, when the probe
+# gets none either, answers 503 (config/database/deadline.py, config/unavailable.py).
 DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=2)
 DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)
 DB_ANSWER_TIMEOUT = env.float("DB_ANSWER_TIMEOUT", default=0)
