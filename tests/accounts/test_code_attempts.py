@@ -3,6 +3,7 @@ cannot buy more guesses than ACCOUNT_*_MAX_ATTEMPTS, and a voided code stays voi
 
 import re
 import socket
+import time
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -55,6 +56,9 @@ def post_concurrently(url: str, cookies: dict, data: dict, times: int) -> list[i
         connection = socket.create_connection((target.hostname, target.port), timeout=30)
         connection.sendall(request[:-1])
         connections.append(connection)
+    # A moment for the server to take every connection in hand before the bytes that let it
+    # finish reading them all arrive together.
+    time.sleep(1)
     for connection in connections:
         connection.sendall(request[-1:])
     statuses = []
