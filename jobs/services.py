@@ -90,13 +90,15 @@ def job_abandon(*, job: Job, message: str, still: QuerySet | None = None) -> boo
 
 
 def jobs_requeue_stale() -> int:
-    """Queue again the jobs whose worker died (no heartbeat for JOBS_STALE_AFTER_SECONDS) and
-    fail those interrupted JOBS_MAX_ATTEMPTS times; safe to run twice at once."""
+    """Queue again the running jobs whose worker died (no heartbeat for JOBS_STALE_AFTER_SECONDS)
+    and fail those interrupted JOBS_MAX_ATTEMPTS times; safe to run twice at once."""
     stale = timezone.now() - timedelta(seconds=settings.JOBS_STALE_AFTER_SECONDS)
     requeued = 0
-    for job in Job.objects.filter(status__in=UNFINISHED, heartbeat_at__lt=stale):
+    # Only running jobs: a queued one may just be waiting its turn, and queuing it again would
+    # send it to the back of the queue.
+    for job in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=stale):
         still_stale = Job.objects.filter(
-            pk=job.pk, run_id=job.run_id, status__in=UNFINISHED, heartbeat_at__lt=stale
+            pk=job.pk, run_id=job.run_id, status=Job.Status.RUNNING, heartbeat_at__lt=stale
         )
         if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
             job_abandon(
@@ -106,16 +108,16 @@ def jobs_requeue_stale() -> int:
         # A new run id: the dead run's message, should the broker hand it out again later
         # (Redis after its visibility timeout), no longer matches the job and does nothing.
         run_id = str(uuid.uuid4())
-        if not still_stale.update(
-            status=Job.Status.QUEUED, run_id=run_id, heartbeat_at=timezone.now(), done=0
-        ):
+        if not still_stale.update(status=Job.Status.QUEUED, run_id=run_id, done=0):
             continue
-        requeued += 1
+        job.run_id = run_id
         try:
             current_app.send_task(job.task_name, kwargs=job.kwargs, task_id=run_id)
         except BROKER_ERRORS as error:
-            # Left queued with a fresh heartbeat: the next sweep after the threshold tries again.
             logger.error("Job %s could not be queued again: %r", job.pk, error)
+            job_abandon(job=job, message=job_not_started_message())
+        else:
+            requeued += 1
     return requeued
 
 

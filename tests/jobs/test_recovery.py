@@ -119,3 +119,14 @@ def test_a_broker_that_refuses_the_job_fails_it_quickly_with_a_message(broker, t
     assert job.finished_at
     # Never picked up by the sweeper as if it were still on its way.
     assert jobs_requeue_stale() == 0
+
+
+def test_a_job_that_the_broker_refuses_to_queue_again_fails_with_a_message(tmp_path):
+    job = lost_job()
+
+    with broker_refusing("redis-down", tmp_path):
+        assert jobs_requeue_stale() == 0
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.message == job_not_started_message()
