@@ -72,6 +72,17 @@ class DecryptedReader(io.RawIOBase):
         self._start()
         return 0
 
+    def read(self, size: int = -1) -> bytes:
+        # A raw stream may return less than asked; readers of files (the roster reader's
+        # `read(limit + 1)`, zip, pandas) take a short read for the end of the file.
+        if size is None or size < 0:
+            return self.readall()
+        parts = []
+        while size > 0 and (part := super().read(size)):
+            parts.append(part)
+            size -= len(part)
+        return b"".join(parts)
+
     def readinto(self, target) -> int:
         while not self.buffer and not self.done:
             block = self.inner.read(CHUNK + TAG)

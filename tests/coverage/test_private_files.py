@@ -203,6 +203,10 @@ def test_private_files_round_trip_at_chunk_edges_and_report_their_plain_size(pri
     assert handle.read(5) == data[:5]
     handle.seek(0)
     assert handle.read() == data
+    # A sized read returns all it asks for, not one chunk: the roster reader reads the whole
+    # file with one read(limit + 1).
+    handle.seek(0)
+    assert handle.read(size + 1) == data
 
 
 def test_a_truncated_private_file_fails_instead_of_returning_part(private):
