@@ -6,9 +6,10 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test lint format messages clean bench prod-smoke
+.PHONY: install deps setup run test lint format messages clean bench prod-smoke
 
 $(INSTALLED): requirements.txt requirements-dev.txt pyproject.toml
+	@PYTHON=$(PYTHON) scripts/system-deps python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
@@ -17,13 +18,19 @@ $(INSTALLED): requirements.txt requirements-dev.txt pyproject.toml
 
 install: $(INSTALLED)
 
+# System packages (Chromium, fonts, ffmpeg, gettext, nginx, ...) installed with apt-get when
+# missing, or the one command to run printed (scripts/system-deps). `make deps`: all of them.
+deps: deps-ci
+deps-%:
+	@PYTHON=$(PYTHON) scripts/system-deps $*
+
 setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo
 
 # Web server and a real Celery worker (and beat) side by side; Ctrl-C stops all of them.
-run: setup
+run: deps-run setup
 	@echo ""
 	@echo "  Platform:      http://$(HOST):$(PORT)/"
 	@echo "  Sign in:       http://$(HOST):$(PORT)/accounts/login/  (SMS codes appear in this terminal)"
@@ -36,7 +43,8 @@ run: setup
 		-Q default,imports,media & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+# deps-test first: what the machine lacks (Chromium, fonts, ffmpeg, gettext, PostgreSQL's initdb).
+test: deps-test install
 	$(BIN)/pytest
 
 lint: install
@@ -47,14 +55,14 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-messages: install
+messages: deps-messages install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # The production deployment (nginx from docker/nginx/, gunicorn with the production settings,
 # Celery, two web nodes) started on this machine without Docker and checked over HTTPS
-# (tests/smoke/prod_smoke.py). Needs nginx (apt-get install nginx-light), PostgreSQL and Redis.
-prod-smoke: install
+# (tests/smoke/prod_smoke.py). Needs PostgreSQL and Redis running; deps-prod-smoke brings nginx.
+prod-smoke: deps-prod-smoke install
 	$(BIN)/python -m tests.smoke.prod_smoke
 
 # Province-scale benchmarks (tests/bench/), apart from the test suite: PostgreSQL only, in a
