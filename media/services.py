@@ -13,6 +13,7 @@ from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -38,6 +39,8 @@ from media.storage import CHUNK, local_path, tree_delete, tree_upload
 
 log = logging.getLogger(__name__)
 
+# The transcode task, sent by name: media.tasks imports this module, never the other way round.
+TRANSCODE_TASK = "media.transcode"
 # Progress is written at most this often: live enough for the admin, light on the database.
 PROGRESS_WRITE_SECONDS = 1.0
 
@@ -129,10 +132,8 @@ def media_item_accept(*, item: MediaItem, info: ffmpeg.VideoInfo) -> MediaItem:
 
 def media_item_transcode_enqueue(*, item: MediaItem) -> None:
     """Send the item to the media queue once the current transaction has committed."""
-    from media.tasks import media_transcode_task
-
     item_id = item.pk
-    transaction.on_commit(lambda: media_transcode_task.delay(item_id))
+    transaction.on_commit(lambda: current_app.send_task(TRANSCODE_TASK, args=[item_id]))
 
 
 def media_item_retry(*, item: MediaItem) -> MediaItem:

@@ -3,14 +3,19 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from media.failures import TIMEOUT
-from media.services import media_item_fail, media_item_transcode, media_items_requeue_stale
+from media.services import (
+    TRANSCODE_TASK,
+    media_item_fail,
+    media_item_transcode,
+    media_items_requeue_stale,
+)
 
 
 # ffmpeg stops itself at MEDIA_TRANSCODE_TIME_LIMIT; Celery's limits are the backstop for a
 # run stuck outside ffmpeg (storage, database). Late acknowledgement with requeue on a lost
 # worker hands the same task id to the next worker, which may take over the item at once.
 @shared_task(
-    name="media.transcode",
+    name=TRANSCODE_TASK,  # "media.transcode"
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

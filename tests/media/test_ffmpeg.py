@@ -1,4 +1,4 @@
-"""media/ffmpeg.py on real files, with each ffmpeg this machine has: the wheel's (always, and
+"""media/ffmpeg/ on real files, with each ffmpeg this machine has: the wheel's (always, and
 the only one on a fresh machine) and Debian's with ffprobe when installed."""
 
 import os

@@ -1,0 +1,135 @@
+"""Running ffmpeg: progress, a deadline, and no ffmpeg left behind by a dead worker."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import selectors
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from media.ffmpeg.commands import Encoding, Outputs, transcode_commands
+from media.ffmpeg.probe import STDERR_TAIL_CHARS, Tools, VideoInfo, probe
+
+
+class TranscodeError(Exception):
+    """ffmpeg exited with an error; `detail` is the end of what it printed."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class TranscodeTimeout(TranscodeError):
+    pass
+
+
+def transcode(
+    src: str | Path,
+    dst_dir: str | Path,
+    *,
+    info: VideoInfo,
+    ladder: Sequence[tuple[int, int]],
+    encoding: Encoding,
+    tools: Tools,
+    timeout: float,
+    on_progress: Callable[[float], None] | None = None,
+    audio_only: bool = False,
+) -> Outputs:
+    """Write the HLS ladder, MP4 (or M4A) fallback and poster into `dst_dir`.
+
+    `on_progress` gets the fraction done (0..1) and may raise to stop ffmpeg. ffmpeg is killed
+    when `timeout` seconds have passed (TranscodeTimeout) and when its caller dies.
+    """
+    dst = Path(dst_dir)
+    dst.mkdir(parents=True, exist_ok=True)
+    commands, outputs = transcode_commands(
+        src, dst, info=info, ladder=ladder, encoding=encoding, tools=tools, audio_only=audio_only
+    )
+    deadline = time.monotonic() + timeout
+    main_share = 0.95
+
+    def report(fraction: float) -> None:
+        if on_progress:
+            on_progress(min(fraction, 1.0) * main_share)
+
+    for index, command in enumerate(commands):
+        # Only the first command encodes; the others take a moment.
+        run(
+            command,
+            deadline=deadline,
+            duration=info.duration,
+            on_progress=report if index == 0 else None,
+        )
+    for name in (outputs.fallback, outputs.hls_master, outputs.poster):
+        if name and not (dst / name).is_file():
+            raise TranscodeError(f"ffmpeg finished without writing {name}")
+    outputs.duration = probe(dst / outputs.fallback, tools=tools, check_tail=False).duration
+    if on_progress:
+        on_progress(1.0)
+    return outputs
+
+
+def run(
+    command: list[str],
+    *,
+    deadline: float,
+    duration: float | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> None:
+    """Run one ffmpeg command; report `-progress` output as a fraction of `duration`."""
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            preexec_fn=_die_with_parent,
+            text=True,
+            errors="replace",
+        )
+        try:
+            _follow(process, deadline=deadline, duration=duration, on_progress=on_progress)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if process.returncode != 0:
+            stderr.seek(0, 2)
+            stderr.seek(max(0, stderr.tell() - STDERR_TAIL_CHARS))
+            tail = stderr.read().decode("utf-8", "replace")
+            raise TranscodeError(f"ffmpeg exited with {process.returncode}: {tail}")
+
+
+def _follow(process, *, deadline, duration, on_progress) -> None:
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TranscodeTimeout("ffmpeg ran past the time limit")
+            if not selector.select(timeout=min(remaining, 1.0)):
+                continue
+            line = process.stdout.readline()
+            if not line:
+                break
+            key, _, value = line.strip().partition("=")
+            if key == "out_time_us" and value.isdigit() and duration and on_progress:
+                on_progress(int(value) / 1_000_000 / duration)
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired as exc:
+            raise TranscodeTimeout("ffmpeg ran past the time limit") from exc
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    # A worker killed mid-job must not leave ffmpeg running on: the kernel kills it too.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
