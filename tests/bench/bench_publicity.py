@@ -87,7 +87,7 @@ def _setup(scratch: Path) -> str:
     ).enable()
 
     from coverage.services import industries_load_key, regions_load_jilin
-    from publicity.demo import publicity_demo_install
+    from demo.installers.publicity import publicity_demo_install
 
     regions_load_jilin()
     industries_load_key()

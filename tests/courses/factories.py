@@ -6,14 +6,14 @@ import itertools
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
+from tests.factories import UserFactory
 from wagtail.models import Site
 
 from courses.models import Choice, CourseIndexPage, CoursePage, Enrolment, LessonPage, Question
 from courses.services import enrolment_start, lesson_complete, lesson_progress_open
-from coverage.demo import demo_id_number
 from coverage.models import TrainingTarget
 from coverage.services import person_save
-from tests.factories import UserFactory
+from demo.installers.coverage import demo_id_number
 
 _serials = itertools.count(1)
 

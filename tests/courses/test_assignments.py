@@ -3,6 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from tests.coverage.test_coverage_figures import make_id
+from tests.factories import EnterpriseFactory, MembershipFactory
 from wagtail.models import Page
 
 from courses.assignments import AssignmentRefused, course_assign
@@ -16,8 +18,6 @@ from courses.models import (
 )
 from coverage.models import AuditLog, Enterprise, Membership, Role, RosterEntry
 from coverage.services import person_save, roster_entry_end
-from tests.coverage.test_coverage_figures import make_id
-from tests.factories import EnterpriseFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -384,8 +384,8 @@ def test_progress_table_states_and_audited_export(client, factory):
 
 
 def test_demo_assignments_install_is_idempotent(jilin):
-    from courses.demo_org import DEMO_SCHOOL, OTHER_SCHOOL, demo_assignments_install
-    from coverage.demo import demo_coverage_install, demo_people_install
+    from demo.installers.assignments import DEMO_SCHOOL, OTHER_SCHOOL, demo_assignments_install
+    from demo.installers.coverage import demo_coverage_install, demo_people_install
 
     demo_coverage_install()
     demo_people_install()

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from tests.factories import UserFactory
 from wagtail.models import Site
 
 from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonPage, LessonProgress
@@ -14,10 +15,9 @@ from courses.services import (
     lesson_complete,
     lesson_progress_open,
 )
-from coverage.demo import demo_id_number
 from coverage.models import TrainingRecord
 from coverage.services import person_save
-from tests.factories import UserFactory
+from demo.installers.coverage import demo_id_number
 
 pytestmark = pytest.mark.django_db
 

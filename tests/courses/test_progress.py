@@ -6,6 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from tests.factories import UserFactory
 from wagtail.models import Site
 
 from courses.models import (
@@ -26,10 +27,9 @@ from courses.progress import (
     video_progress_for,
 )
 from courses.services import enrolment_start
-from coverage.demo import demo_id_number
 from coverage.services import person_save
+from demo.installers.coverage import demo_id_number
 from media.models import MediaItem
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

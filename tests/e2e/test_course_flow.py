@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.test import Client
+from tests.factories import UserFactory
+from tests.media.conftest import H264, _make, _picture, _sound, item_create
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page
 
@@ -20,14 +22,12 @@ from courses.models import (
     VideoProgress,
 )
 from courses.services import enrolment_start
-from coverage.demo import demo_id_number
 from coverage.models import TrainingRecord
 from coverage.services import person_save
+from demo.installers.coverage import demo_id_number
+from demo.installers.publicity import home_page_install
 from media.models import MediaItem
 from media.services import media_item_transcode
-from publicity.demo import home_page_install
-from tests.factories import UserFactory
-from tests.media.conftest import H264, _make, _picture, _sound, item_create
 
 pytestmark = [
     pytest.mark.e2e,

@@ -6,7 +6,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page
 
 from coverage.services import industries_load_key, regions_load_jilin
-from publicity.demo import publicity_demo_install
+from demo.installers.publicity import publicity_demo_install
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

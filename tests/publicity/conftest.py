@@ -7,7 +7,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from coverage.services import industries_load_key, regions_load_jilin
-from publicity.demo import publicity_demo_install
+from demo.installers.publicity import publicity_demo_install
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "publicity",
     "courses",
     "media",
+    # Demo data and `load_demo`; not part of the product (nothing else imports it).
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",

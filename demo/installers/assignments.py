@@ -1,7 +1,8 @@
 """Demo assignments: the demo school gives the technical-school course to its students, the
 demo enterprise gives the key-staff course to its key roles; some students have finished.
 
-Runs after coverage's demo (organisations, rosters) and courses.demo (the courses)."""
+Runs after demo.installers.coverage (organisations, rosters) and demo.installers.courses (the
+courses)."""
 
 import datetime
 

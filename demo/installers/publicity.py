@@ -2,7 +2,7 @@
 show: articles on each topic, a typical case in each key industry, campaigns in 2025 and 2026
 (some key industries without one), and warning-education bases filed in most cities, one city
 without one and some counties with bases not yet filed. Needs the regions and key industries
-(coverage.demo.demo_coverage_install); safe to re-run."""
+(demo.installers.coverage.demo_coverage_install); safe to re-run."""
 
 import datetime
 import io

@@ -2,17 +2,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
 
-from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_install
-from courses.demo import demo_courses_install
-from courses.demo_org import demo_assignments_install
-from coverage.demo import (
+from demo.installers.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_install
+from demo.installers.courses import demo_courses_install
+from demo.installers.assignments import demo_assignments_install
+from demo.installers.coverage import (
     DEMO_WORKER_ID,
     DEMO_WORKER_NAME,
     demo_coverage_install,
     demo_people_install,
     demo_sessions_install,
 )
-from publicity.demo import publicity_demo_install
+from demo.installers.publicity import publicity_demo_install
 
 
 class Command(BaseCommand):
