@@ -1,40 +1,38 @@
-"""Demo sign-ins for each role. Passwords are set only when an account is first created."""
+"""Demo sign-ins for each role (demo/content/accounts.toml). Passwords are set only when an
+account is first created."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.models import User
 from coverage.identifiers import mobile_to_e164
-from coverage.models import Department, Enterprise, Membership, Region
-
-DEMO_PASSWORD = "yufang-demo-2025"
+from coverage.models import Enterprise, Membership, Region
+from demo.content import content_load
 
 
 @dataclass(frozen=True)
 class DemoAccount:
     role: str
     name: str
-    email: str | None
     phone: str
+    email: str | None = None
+    membership: dict | None = None
+    groups: list[str] = field(default_factory=list)
+    superuser: bool = False
 
 
-DEMO_ACCOUNTS = [
-    DemoAccount("worker", "张伟", None, "13800000001"),
-    DemoAccount("enterprise_admin", "李娜", "qiye@demo.yufang.cn", "13800000002"),
-    DemoAccount("city_regulator", "王强", "changchun@demo.yufang.cn", "13800000003"),
-    DemoAccount("county_regulator", "刘洋", "nanguan@demo.yufang.cn", "13800000004"),
-    DemoAccount("school_admin", "陈静", "xuexiao@demo.yufang.cn", "13800000005"),
-    DemoAccount("editor", "赵敏", "editor@demo.yufang.cn", "13800000006"),
-    DemoAccount("province_admin", "系统管理员", "admin@demo.yufang.cn", "13800000009"),
-]
+_CONTENT = content_load("accounts")
+DEMO_PASSWORD: str = _CONTENT["password"]
+DEMO_ACCOUNTS = [DemoAccount(**spec) for spec in _CONTENT["accounts"]]
 
 
-def _account(spec: DemoAccount, **flags) -> User:
+def _account(spec: DemoAccount) -> User:
     phone = mobile_to_e164(spec.phone)
     user = User.objects.filter(phone=phone).first()
     if user is None:
+        flags = {"is_staff": True, "is_superuser": True} if spec.superuser else {}
         user = User(phone=phone, phone_verified=True, email=spec.email, **flags)
         user.last_name, user.first_name = spec.name[:1], spec.name[1:]
         if spec.email:
@@ -45,7 +43,13 @@ def _account(spec: DemoAccount, **flags) -> User:
     return user
 
 
-def _membership(user: User, **fields) -> None:
+def _membership(user: User, membership: dict) -> None:
+    fields = {"role": membership["role"]}
+    if "enterprise" in membership:
+        fields["enterprise"] = Enterprise.objects.get(credit_code=membership["enterprise"])
+    if "region" in membership:
+        fields["region"] = Region.objects.get(code=membership["region"])
+        fields["department"] = membership["department"]
     Membership.objects.get_or_create(user=user, **fields)
 
 
@@ -53,34 +57,9 @@ def _membership(user: User, **fields) -> None:
 def demo_accounts_install() -> dict[str, User]:
     accounts = {}
     for spec in DEMO_ACCOUNTS:
-        flags = {}
-        if spec.role == "province_admin":
-            flags = {"is_staff": True, "is_superuser": True}
-        accounts[spec.role] = _account(spec, **flags)
-
-    _membership(
-        accounts["enterprise_admin"],
-        role=Membership.Role.ENTERPRISE_ADMIN,
-        enterprise=Enterprise.objects.get(credit_code="91220104MA17A00014"),
-    )
-    _membership(
-        accounts["city_regulator"],
-        role=Membership.Role.REGULATOR,
-        region=Region.objects.get(code="220100"),
-        department=Department.HUMAN_RESOURCES,
-    )
-    _membership(
-        accounts["county_regulator"],
-        role=Membership.Role.REGULATOR,
-        region=Region.objects.get(code="220102"),
-        department=Department.EMERGENCY,
-    )
-    _membership(
-        accounts["school_admin"],
-        role=Membership.Role.INSTITUTION_ADMIN,
-        enterprise=Enterprise.objects.get(credit_code="12220106MB1G00007L"),
-    )
-    editors = Group.objects.filter(name="Editors").first()
-    if editors:
-        accounts["editor"].groups.add(editors)
+        user = accounts[spec.role] = _account(spec)
+        if spec.membership:
+            _membership(user, spec.membership)
+        for group in Group.objects.filter(name__in=spec.groups):
+            user.groups.add(group)
     return accounts

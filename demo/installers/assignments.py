@@ -2,7 +2,7 @@
 demo enterprise gives the key-staff course to its key roles; some students have finished.
 
 Runs after demo.installers.coverage (organisations, rosters) and demo.installers.courses (the
-courses)."""
+courses). The numbers and names are in demo/content/assignments.toml."""
 
 import datetime
 
@@ -16,20 +16,14 @@ from courses.services import course_complete_if_done
 from coverage.models import Enterprise, Region, Role, RosterEntry
 from coverage.models.people import KEY_ROLES
 from coverage.services import enterprise_save, person_save
+from demo.content import content_load
 
-DEMO_SCHOOL = "12220106MB1G00007L"
-DEMO_ENTERPRISE = "91220104MA17A00014"
-# A second school, in Nanguan district, that has not offered the course yet: the school report
-# then shows both states, and the county regulator has a school of their own.
-OTHER_SCHOOL_BODY = "12220102MB1J0001"
-OTHER_SCHOOL = OTHER_SCHOOL_BODY + "0" + uscc.calc_check_digit(OTHER_SCHOOL_BODY + "0")
-OTHER_SCHOOL_NAME = "长春市示范交通技工学校"
-
-_FAMILY = "郑冯谢韩唐曹许邓萧程"
-_GIVEN = ["子涵", "浩然", "欣怡", "宇轩", "梓萱", "俊杰", "雨桐", "博文", "思远", "佳怡"]
-STUDENTS = 12  # of the demo school; the first COMPLETED have finished the course
-COMPLETED = 5
-OTHER_STUDENTS = 6
+_CONTENT = content_load("assignments")
+DEMO_SCHOOL: str = _CONTENT["school"]["credit_code"]
+DEMO_ENTERPRISE: str = _CONTENT["key_staff"]["enterprise"]
+_OTHER = _CONTENT["other_school"]
+OTHER_SCHOOL = _OTHER["credit_code_body"] + "0"
+OTHER_SCHOOL += uscc.calc_check_digit(OTHER_SCHOOL)
 
 
 def _student_id(serial: int, region_code: str) -> str:
@@ -37,12 +31,14 @@ def _student_id(serial: int, region_code: str) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def _students(school: Enterprise, count: int, first_serial: int, klass: str) -> None:
-    for n in range(count):
-        serial = first_serial + n
+def _students(school: Enterprise, spec: dict) -> None:
+    students = _CONTENT["students"]
+    family, given = students["family_names"], students["given_names"]
+    for n in range(spec["students"]):
+        serial = spec["first_serial"] + n
         person, _changed = person_save(
             id_number=_student_id(serial, school.region.code),
-            name=_FAMILY[serial % len(_FAMILY)] + _GIVEN[serial % len(_GIVEN)],
+            name=family[serial % len(family)] + given[serial % len(given)],
         )
         RosterEntry.objects.get_or_create(
             person=person,
@@ -50,8 +46,8 @@ def _students(school: Enterprise, count: int, first_serial: int, klass: str) -> 
             end_date=None,
             defaults={
                 "role": Role.OTHER,
-                "department": klass,
-                "start_date": datetime.date(2024, 9, 1),
+                "department": spec["class"],
+                "start_date": students["start_date"],
             },
         )
 
@@ -99,22 +95,22 @@ def demo_assignments_install() -> None:
     school = Enterprise.objects.get(credit_code=DEMO_SCHOOL)
     other_school = enterprise_save(
         credit_code=OTHER_SCHOOL,
-        name=OTHER_SCHOOL_NAME,
-        region=Region.objects.get(code="220102"),
+        name=_OTHER["name"],
+        region=Region.objects.get(code=_OTHER["region"]),
         industry=None,
         kind=Enterprise.Kind.TECHNICAL_SCHOOL,
         is_key=False,
     )
-    _students(school, STUDENTS, 801, "2024级机电一体化1班")
-    _students(other_school, OTHER_STUDENTS, 851, "2024级汽车维修1班")
+    _students(school, _CONTENT["school"])
+    _students(other_school, _OTHER)
 
     school_course = CoursePage.objects.live().filter(audience=CoursePage.Audience.SCHOOL).first()
     if school_course is not None:
-        _assign_once(school, school_course, roles=[], days=60)
+        _assign_once(school, school_course, roles=[], days=_CONTENT["school"]["deadline_days"])
         finished = (
             Enrolment.objects.filter(course=school_course, assignment__organisation=school)
             .select_related("course", "person")
-            .order_by("person__name", "pk")[:COMPLETED]
+            .order_by("person__name", "pk")[: _CONTENT["school"]["completed"]]
         )
         for enrolment in finished:
             if enrolment.completed_at is None:
@@ -126,5 +122,5 @@ def demo_assignments_install() -> None:
             Enterprise.objects.get(credit_code=DEMO_ENTERPRISE),
             key_course,
             roles=KEY_ROLES,
-            days=30,
+            days=_CONTENT["key_staff"]["deadline_days"],
         )

@@ -3,8 +3,8 @@ from django.db import transaction
 from wagtail.models import Site
 
 from demo.installers.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_install
-from demo.installers.courses import demo_courses_install
 from demo.installers.assignments import demo_assignments_install
+from demo.installers.courses import demo_courses_install
 from demo.installers.coverage import (
     DEMO_WORKER_ID,
     DEMO_WORKER_NAME,
