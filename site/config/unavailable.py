@@ -17,9 +17,26 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 
 
+# SQLSTATE classes of a server that cannot serve now: connection exceptions (08), operator
+# intervention such as a shutdown or a cancelled statement (57), insufficient resources (53).
+UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "57", "53")
+# SQLite (the one-machine default) says so in words: a writer holds the file, or it is gone.
+UNAVAILABLE_SQLITE_MESSAGES = ("database is locked", "unable to open database", "disk i/o error")
+
+
 def database_lost(exception: BaseException | None) -> bool:
-    """True for the errors of a database that is down, unreachable or not answering in time."""
-    return isinstance(exception, (OperationalError, InterfaceError))
+    """True for the errors of a database that is down, unreachable, overloaded or not
+    answering in time; False for the rest (a deadlock, a missing table: bugs, for the 500
+    page and the error log)."""
+    if isinstance(exception, InterfaceError):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    if hasattr(cause, "sqlstate"):  # psycopg: None when no server answered at all
+        return cause.sqlstate is None or cause.sqlstate.startswith(UNAVAILABLE_SQLSTATE_PREFIXES)
+    message = str(exception).lower()
+    return any(words in message for words in UNAVAILABLE_SQLITE_MESSAGES)
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -61,5 +78,6 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not database_lost(exception):
             return None
-        logger.warning("Database unavailable at %s: %s", request.path, exception)
+        # With the traceback: a statement cancelled by statement_timeout is a page to speed up.
+        logger.warning("Database unavailable at %s: %s", request.path, exception, exc_info=True)
         return unavailable_response(request)

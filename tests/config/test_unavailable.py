@@ -14,21 +14,23 @@ import urllib.error
 import urllib.request
 
 import environ
+import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, close_old_connections, connections
+from django.db import OperationalError, ProgrammingError, close_old_connections, connections
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from config.database.base import DatabaseWrapper
 from config.database.deadline import answer_deadline
-from coverage import checkin_tokens
+from config.unavailable import database_lost
 from coverage.models import Attendance, Region, Role, RosterEntry, TrainingSession
 from coverage.services import person_save, regions_load_jilin
+from coverage.sessions import tokens as checkin_tokens
 from tests.config.private_postgres import PrivatePostgres, free_port
-from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory, UserFactory
+from tests.helpers.identities import id_number
 
 # Production's default: a hung server costs a request the deadline and the probe's half of it.
 ANSWER_TIMEOUT = 1.0
@@ -93,7 +95,7 @@ def _training_session() -> TrainingSession:
         ends_at=now + datetime.timedelta(minutes=80),
         min_minutes=60,
     )
-    worker, _ = person_save(id_number=make_id(1), name="张三", phone="13800000001")
+    worker, _ = person_save(id_number=id_number(1), name="张三", phone="13800000001")
     RosterEntry.objects.create(
         person=worker,
         enterprise=organiser,
@@ -208,6 +210,57 @@ def test_slow_statement_on_a_live_server_is_waited_for_not_cut_off(lost):
         cursor.execute("SELECT pg_sleep(1.2), 7")
         assert cursor.fetchone()[1] == 7
     assert time.monotonic() - started >= 1.2
+
+
+def test_a_probe_refused_by_a_busy_server_is_an_answer_not_a_lost_server(lost):
+    """A server that answers the probe with an error (too many clients, not accepting
+    connections) is alive: the slow statement is waited for."""
+    pg, wrapper, _client, _confirm_url = lost
+    close_old_connections()
+    wrapper.ensure_connection()
+    admin = f"host=127.0.0.1 port={pg.port} user=postgres dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("ALTER DATABASE h_failure ALLOW_CONNECTIONS false")
+    try:
+        with answer_deadline(0.3), wrapper.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(1), 7")
+            assert cursor.fetchone()[1] == 7
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("ALTER DATABASE h_failure ALLOW_CONNECTIONS true")
+    close_old_connections()
+
+
+def test_statement_timeout_binds_the_web_requests_connections_only(lost, settings):
+    _pg, wrapper, _client, _confirm_url = lost
+    settings.DB_STATEMENT_TIMEOUT_MS = 250
+
+    def statement_timeout() -> str:
+        wrapper.close()
+        with wrapper.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            return cursor.fetchone()[0]
+
+    with answer_deadline(0):
+        assert statement_timeout() == "250ms"
+    # Celery tasks, commands and migrations: never cancelled by the web's limit.
+    assert statement_timeout() == "0"
+    wrapper.close()
+
+
+def test_only_an_unavailable_database_answers_503_a_bug_stays_a_500(lost):
+    _pg, wrapper, _client, _confirm_url = lost
+    close_old_connections()
+    with pytest.raises(OperationalError) as cancelled, wrapper.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 50")
+        cursor.execute("SELECT pg_sleep(1)")
+    assert database_lost(cancelled.value)
+    with pytest.raises(ProgrammingError) as missing, wrapper.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table")
+    assert not database_lost(missing.value)
+    wrapper.close()
+    # A deadlock or a broken query is a bug, for the 500 page and the error log.
+    assert not database_lost(OperationalError("deadlock detected"))
 
 
 def test_slow_statement_on_a_server_that_hangs_meanwhile_is_given_up(lost):

@@ -1,9 +1,10 @@
 """Django's PostgreSQL backend whose connections honour the request's deadline (deadline.py)."""
 
 import psycopg
+from django.conf import settings
 from django.db.backends.postgresql import base
 
-from config.database.deadline import DeadlineConnection
+from config.database.deadline import DeadlineConnection, in_web_request
 
 
 class _Psycopg:
@@ -17,3 +18,12 @@ class _Psycopg:
 
 class DatabaseWrapper(base.DatabaseWrapper):
     Database = _Psycopg()
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        # Only the web's connections: a migration adding an index at province scale, a
+        # Celery import or a report task may rightly run a statement for minutes.
+        if in_web_request() and settings.DB_STATEMENT_TIMEOUT_MS:
+            options = params.get("options", "")
+            params["options"] = f"{options} -c statement_timeout={settings.DB_STATEMENT_TIMEOUT_MS}"
+        return params

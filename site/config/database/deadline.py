@@ -54,16 +54,24 @@ class _Deadline:
 
 
 _deadline: ContextVar[_Deadline | None] = ContextVar("database_deadline", default=None)
+_in_web_request: ContextVar[bool] = ContextVar("database_in_web_request", default=False)
 
 
 @contextlib.contextmanager
 def answer_deadline(seconds: float) -> Iterator[None]:
-    """Within the block each wait for PostgreSQL (connecting, a query) ends after `seconds`."""
+    """A web request: each wait for PostgreSQL (connecting, a query) ends after `seconds`, and
+    connections opened here get the web's statement_timeout (base.DatabaseWrapper)."""
     token = _deadline.set(_Deadline(seconds) if seconds > 0 else None)
+    web = _in_web_request.set(True)
     try:
         yield
     finally:
+        _in_web_request.reset(web)
         _deadline.reset(token)
+
+
+def in_web_request() -> bool:
+    return _in_web_request.get()
 
 
 def _bounded(gen: Generator, deadline: _Deadline) -> Generator:
@@ -129,7 +137,11 @@ class DeadlineConnection(psycopg.Connection):
                 probe._is_probe = True
                 probe.execute("SELECT 1")
             return True
-        except psycopg.Error:
+        except DatabaseNoAnswer:
             return False
+        except psycopg.Error:
+            # The server answered, with an error ("too many clients", say): busy, not lost.
+            # A server that is gone would also have closed the connection we wait on.
+            return True
         finally:
             _deadline.reset(token)

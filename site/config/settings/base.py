@@ -110,22 +110,14 @@ TEMPLATES = [
 ]
 
 # Bounded waits (README, "Failures"). Connecting gives up after DB_CONNECT_TIMEOUT seconds and
-# the server cancels a statement after DB_STATEMENT_TIMEOUT_MS (0: never; production: 30 s).
+# the server cancels a web request's statement after DB_STATEMENT_TIMEOUT_MS (0: never;
+# production: 30 s; tasks, commands and migrations are not limited).
 # Neither helps when the server hangs, so a web request that gets no answer for
 # DB_ANSWER_TIMEOUT seconds (0: never; production: 1) probes the server and, when the probe
 # gets none either, answers 503 (config/database/deadline.py, config/unavailable.py).
 DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=2)
 DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)
 DB_ANSWER_TIMEOUT = env.float("DB_ANSWER_TIMEOUT", default=0)
-
-
-def postgresql_options(*, statement_timeout_ms: int) -> str:
-    # PostgreSQL's JIT compiles the coverage aggregates for 0.6-13 s each and gains nothing on
-    # them (`make bench`, tests/bench/README.md): off for the platform's connections.
-    options = "-c jit=off"
-    if statement_timeout_ms:
-        options += f" -c statement_timeout={statement_timeout_ms}"
-    return options
 
 
 DATABASES = {
@@ -145,7 +137,9 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # Django's backend with a client-side deadline for web requests (config/database/).
     DATABASES["default"]["ENGINE"] = "config.database"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        options=postgresql_options(statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS),
+        # PostgreSQL's JIT compiles the coverage aggregates for 0.6-13 s each and gains nothing
+        # on them (`make bench`, tests/bench/README.md): off for the platform's connections.
+        options="-c jit=off",
         # libpq and psycopg count whole seconds and never less than 2.
         connect_timeout=DB_CONNECT_TIMEOUT,
     )
@@ -216,7 +210,7 @@ ACCOUNT_RATE_LIMITS = {
 # the audit log, the check-in flags and every rate limit; allauth is told the same count.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
-# Online courses (courses/progress.py): how often the player reports, and after how long
+# Online courses (courses/learning/progress.py): how often the player reports, and after how long
 # without a sign of the learner it pauses and asks "还在学习吗？".
 COURSES_HEARTBEAT_SECONDS = env.int("COURSES_HEARTBEAT_SECONDS", default=10)
 COURSES_IDLE_SECONDS = env.int("COURSES_IDLE_SECONDS", default=600)

@@ -9,7 +9,6 @@ from .base import (
     PII_ENCRYPTION_KEYS,
     PII_HASH_KEY,
     env,
-    postgresql_options,
 )
 
 DEBUG = False
@@ -51,10 +50,7 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-# A lost database answers 503 within 2 s (README, "Failures"), a runaway query is cancelled.
+# A lost database answers 503 within 2 s (README, "Failures"), a web request's runaway query
+# is cancelled (config/database/base.py).
 DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=30_000)
 DB_ANSWER_TIMEOUT = env.float("DB_ANSWER_TIMEOUT", default=1.0)
-if DATABASES["default"]["ENGINE"] == "config.database":
-    DATABASES["default"]["OPTIONS"]["options"] = postgresql_options(
-        statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS
-    )
