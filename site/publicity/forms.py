@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Industry, Region
-from publicity.models import AccidentType, FilingStatus, Topic
+from publicity.choices import AccidentType, FilingStatus, Topic
 
 
 class _RegionChoiceField(forms.ModelChoiceField):

@@ -186,7 +186,7 @@ def test_a_filter_without_results_says_so(publicity_demo, client):
 
 
 def test_listing_paginates_and_keeps_the_filters(publicity_demo, client, monkeypatch):
-    monkeypatch.setattr("publicity.selectors.LISTING_PAGE_SIZE", 4)
+    monkeypatch.setattr("publicity.listings.LISTING_PAGE_SIZE", 4)
     response = client.get("/articles/?year=2025")
     assert len(listed(response)) == 4
     assert "?year=2025&amp;page=2" in response.text

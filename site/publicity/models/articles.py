@@ -9,15 +9,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from publicity.caching import AnonymousCacheMixin
+from publicity.choices import Topic
+from publicity.listings import article_listing
 from publicity.models.base import PUBLICITY_CONTENT_PANELS, PUBLICITY_PROMOTE_PANELS, PublicityPage
-
-
-class Topic(models.TextChoices):
-    OCCUPATIONAL_DISEASE = "occupational_disease", _("Occupational disease prevention")
-    SAFETY_PRODUCTION = "safety_production", _("Safety in production")
-    TRAFFIC = "traffic", _("Traffic accident prevention")
-    CARDIOVASCULAR = "cardiovascular", _("Cardio-cerebrovascular disease prevention")
-    INSURANCE_POLICY = "insurance_policy", _("Work-injury insurance policy")
 
 
 class ArticleIndexPage(AnonymousCacheMixin, Page):
@@ -32,10 +26,9 @@ class ArticleIndexPage(AnonymousCacheMixin, Page):
         verbose_name = _("article index")
 
     def get_context(self, request, *args, **kwargs):
-        from publicity.selectors import article_listing
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(article_listing(index=self, params=request.GET))
+        articles = ArticlePage.objects.live().public().descendant_of(self)
+        context.update(article_listing(articles=articles, params=request.GET))
         return context
 
 

@@ -9,13 +9,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from publicity.caching import AnonymousCacheMixin
+from publicity.choices import FilingStatus
+from publicity.listings import base_listing
 from publicity.models.base import PUBLICITY_CONTENT_PANELS, PUBLICITY_PROMOTE_PANELS, PublicityPage
-
-
-class FilingStatus(models.TextChoices):
-    NOT_FILED = "not_filed", _("Not filed")
-    PENDING = "pending", _("Filing under review")
-    FILED = "filed", _("Filed")
 
 
 class WarningBaseIndexPage(AnonymousCacheMixin, Page):
@@ -30,10 +26,9 @@ class WarningBaseIndexPage(AnonymousCacheMixin, Page):
         verbose_name = _("warning-education base directory")
 
     def get_context(self, request, *args, **kwargs):
-        from publicity.selectors import base_listing
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(base_listing(index=self, params=request.GET))
+        bases = WarningBasePage.objects.live().public().descendant_of(self)
+        context.update(base_listing(bases=bases, params=request.GET))
         return context
 
 

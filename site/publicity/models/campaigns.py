@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from publicity.caching import AnonymousCacheMixin
+from publicity.listings import campaign_listing
 from publicity.models.base import PUBLICITY_CONTENT_PANELS, PUBLICITY_PROMOTE_PANELS, PublicityPage
 
 
@@ -22,10 +23,9 @@ class CampaignIndexPage(AnonymousCacheMixin, Page):
         verbose_name = _("campaign index")
 
     def get_context(self, request, *args, **kwargs):
-        from publicity.selectors import campaign_listing
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(campaign_listing(index=self, params=request.GET))
+        campaigns = CampaignPage.objects.live().public().descendant_of(self)
+        context.update(campaign_listing(campaigns=campaigns, params=request.GET))
         return context
 
 

@@ -8,26 +8,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from publicity.caching import AnonymousCacheMixin
+from publicity.choices import AccidentType
+from publicity.listings import case_listing
 from publicity.models.base import PUBLICITY_CONTENT_PANELS, PUBLICITY_PROMOTE_PANELS, PublicityPage
 
 CASE_TEXT_FEATURES = ["bold", "italic", "ol", "ul"]
-
-
-class AccidentType(models.TextChoices):
-    """The categories of GB 6441 most seen in the key industries, plus disease and commuting."""
-
-    STRUCK_BY_OBJECT = "struck_by_object", _("Struck by an object")
-    VEHICLE = "vehicle", _("Vehicle injury")
-    MACHINERY = "machinery", _("Machinery injury")
-    LIFTING = "lifting", _("Lifting injury")
-    ELECTRIC_SHOCK = "electric_shock", _("Electric shock")
-    FALL_FROM_HEIGHT = "fall_from_height", _("Fall from height")
-    COLLAPSE = "collapse", _("Collapse")
-    POISONING = "poisoning", _("Poisoning or asphyxiation")
-    FIRE_EXPLOSION = "fire_explosion", _("Fire or explosion")
-    OCCUPATIONAL_DISEASE = "occupational_disease", _("Occupational disease")
-    COMMUTING_TRAFFIC = "commuting_traffic", _("Traffic accident on the way to or from work")
-    OTHER = "other", _("Other")
 
 
 class CaseIndexPage(AnonymousCacheMixin, Page):
@@ -42,10 +27,9 @@ class CaseIndexPage(AnonymousCacheMixin, Page):
         verbose_name = _("case index")
 
     def get_context(self, request, *args, **kwargs):
-        from publicity.selectors import case_listing
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(case_listing(index=self, params=request.GET))
+        cases = CasePage.objects.live().public().descendant_of(self)
+        context.update(case_listing(cases=cases, params=request.GET))
         return context
 
 

@@ -6,6 +6,11 @@ from wagtail.models import Page
 
 from publicity.blocks import BodyBlock
 from publicity.caching import AnonymousCacheMixin
+from publicity.listings import with_listing_images
+from publicity.models.articles import ArticleIndexPage, ArticlePage
+from publicity.models.bases import WarningBaseIndexPage
+from publicity.models.campaigns import CampaignIndexPage, CampaignPage
+from publicity.models.cases import CaseIndexPage, CasePage
 
 
 class HomePage(AnonymousCacheMixin, Page):
@@ -35,8 +40,6 @@ class HomePage(AnonymousCacheMixin, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from publicity.selectors import home_highlights
-
         context = super().get_context(request, *args, **kwargs)
         context.update(home_highlights(home=self))
         return context
@@ -48,3 +51,32 @@ class HomePage(AnonymousCacheMixin, Page):
     @property
     def share_image(self):
         return None
+
+
+def home_highlights(*, home: "HomePage", articles: int = 4, cases: int = 3) -> dict:
+    """The featured campaign (or the latest), the latest articles and cases, the indexes."""
+    campaigns = CampaignPage.objects.live().public().select_related("industry", "region")
+    featured = None
+    if home.featured_campaign_id:
+        featured = campaigns.filter(pk=home.featured_campaign_id).first()
+    if featured is None:
+        featured = campaigns.order_by("-start_date", "-pk").first()
+    indexes = {
+        page.specific_class: page
+        for page in Page.objects.live()
+        .child_of(home)
+        .type(ArticleIndexPage, CaseIndexPage, CampaignIndexPage, WarningBaseIndexPage)
+    }
+    return {
+        "featured_campaign": featured,
+        "latest_articles": with_listing_images(ArticlePage.objects.live().public()).order_by(
+            "-date", "-pk"
+        )[:articles],
+        "latest_cases": with_listing_images(
+            CasePage.objects.live().public().select_related("industry", "region")
+        ).order_by("-occurred_on", "-pk")[:cases],
+        "article_index": indexes.get(ArticleIndexPage),
+        "case_index": indexes.get(CaseIndexPage),
+        "campaign_index": indexes.get(CampaignIndexPage),
+        "base_index": indexes.get(WarningBaseIndexPage),
+    }
