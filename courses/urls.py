@@ -1,20 +1,14 @@
-from django.urls import include, path
-
-from courses import views
+from courses.certificates import urls as certificates_urls
+from courses.exams import urls as exams_urls
+from courses.learning import urls as learning_urls
+from courses.organisations import urls as organisations_urls
 
 app_name = "courses"
 
+# One namespace for the part: the sub-packages' URL names stay `courses:<name>`.
 urlpatterns = [
-    path("", views.my_learning, name="my_learning"),
-    path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
-    path("lessons/<int:lesson_id>/done/", views.lesson_done, name="lesson_done"),
-    path(
-        "lessons/<int:lesson_id>/videos/<int:media_id>/play/", views.video_play, name="video_play"
-    ),
-    path(
-        "lessons/<int:lesson_id>/videos/<int:media_id>/beat/", views.video_beat, name="video_beat"
-    ),
-    path("", include("courses.exam_urls")),
-    path("", include("courses.certificate_urls")),
-    path("", include("courses.org_urls")),
+    *learning_urls.urlpatterns,
+    *exams_urls.urlpatterns,
+    *certificates_urls.urlpatterns,
+    *organisations_urls.urlpatterns,
 ]

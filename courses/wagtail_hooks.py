@@ -1,4 +1,5 @@
-"""Wagtail admin for the courses part: the question bank and certificate revocation."""
+"""Wagtail for the courses part: serving course and lesson pages, the question bank and
+certificate revocation."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +13,30 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.certificates import RevokeRefused, certificate_revoke
-from courses.exams import question_choices_problems
-from courses.models import Certificate, Question
+from courses.certificates.services import RevokeRefused, certificate_revoke
+from courses.exams.services import question_choices_problems
+from courses.learning.views import course_open, lesson_open
+from courses.models import Certificate, CoursePage, LessonPage, Question
+
+
+# Order 1: inside Wagtail's own view-restriction check (order 0), as a page's serve() would be.
+@hooks.register("on_serve_page", order=1)
+def learner_pages_serve(next_serve):
+    """Course and lesson pages are served by learning's views, which read the learner's
+    progress: the page models never import a view."""
+
+    def serve(page, request, serve_args, serve_kwargs):
+        if isinstance(page, LessonPage):
+            return lesson_open(request, page, *serve_args, **serve_kwargs)
+        if isinstance(page, CoursePage):
+            return course_open(request, page, *serve_args, **serve_kwargs)
+        return next_serve(page, request, serve_args, serve_kwargs)
+
+    return serve
 
 
 class QuestionForm(WagtailAdminModelForm):
-    """Refuses a question whose answers cannot be marked: the rules are courses.exams'."""
+    """Refuses a question whose answers cannot be marked: the rules are courses.exams.services'."""
 
     def clean(self):
         cleaned = super().clean()

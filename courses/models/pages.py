@@ -131,10 +131,18 @@ class CoursePage(Page):
         return LessonPage.objects.live().child_of(self).order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_context
-
+        # What any visitor (and an editor's preview) sees; the learner's own progress is added
+        # by the view that serves the page (courses.learning.views.course_open).
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_context(course=self, user=request.user))
+        lessons = list(self.lessons().specific())
+        context.update(
+            {
+                "lessons": lessons,
+                "enrolment": None,
+                "lessons_done": set(),
+                "next_lesson": lessons[0] if lessons else None,
+            }
+        )
         return context
 
 
@@ -176,7 +184,13 @@ class LessonPage(Page):
     def check_questions(self) -> list:
         return [block for block in self.body if block.block_type == "check_question"]
 
-    def serve(self, request, *args, **kwargs):
-        from courses.views import lesson_serve
-
-        return lesson_serve(self, request, *args, **kwargs)
+    def get_context(self, request, *args, **kwargs):
+        # The lesson as it reads (an editor's preview shows this); the learner's progress is
+        # added by the view that serves the page (courses.learning.views.lesson_open).
+        context = super().get_context(request, *args, **kwargs)
+        blocks, check_number = [], 0
+        for block in self.body:
+            blocks.append((block, check_number if block.block_type == "check_question" else None))
+            check_number += block.block_type == "check_question"
+        context.update({"course": self.get_parent().specific, "blocks": blocks, "players": {}})
+        return context

@@ -3,82 +3,26 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from tests.coverage.test_coverage_figures import make_id
-from tests.factories import EnterpriseFactory, MembershipFactory
-from wagtail.models import Page
 
-from courses.assignments import AssignmentRefused, course_assign
 from courses.models import (
     CourseAssignment,
-    CourseIndexPage,
-    CoursePage,
     Enrolment,
-    LessonPage,
     LessonProgress,
 )
+from courses.organisations.services import AssignmentRefused, course_assign
 from coverage.models import AuditLog, Enterprise, Membership, Role, RosterEntry
-from coverage.services import person_save, roster_entry_end
+from coverage.services import roster_entry_end
+from tests.factories import (
+    EnterpriseFactory,
+    MembershipFactory,
+    admin_of,
+    course_build,
+    enrol_on_roster,
+)
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today
-
-
-# Small page builders (tests/courses/factories.py may grow shared ones later).
-def course_index() -> CourseIndexPage:
-    index = CourseIndexPage.objects.first()
-    if index is None:
-        index = Page.get_first_root_node().add_child(
-            instance=CourseIndexPage(title="课程", slug="learn-index")
-        )
-    return index
-
-
-def make_course(title: str, audience: str, *, lessons: int = 1, live: bool = True) -> CoursePage:
-    course = course_index().add_child(
-        instance=CoursePage(
-            title=title,
-            slug=f"course-{CoursePage.objects.count() + 1}",
-            audience=audience,
-            credit_hours=2,
-            summary="摘要",
-            live=live,
-        )
-    )
-    for n in range(lessons):
-        course.add_child(
-            instance=LessonPage(
-                title=f"{title} 第{n + 1}课",
-                slug=f"lesson-{n + 1}",
-                body=[("paragraph", "<p>内容</p>")],
-            )
-        )
-    return course
-
-
-_serial = iter(range(1, 999))
-
-
-def enrol_on_roster(enterprise, role=Role.OTHER, name=None, *, ended=False):
-    n = next(_serial)
-    person, _ = person_save(id_number=make_id(n), name=name or f"学员{n}")
-    RosterEntry.objects.create(
-        person=person,
-        enterprise=enterprise,
-        role=role,
-        start_date=datetime.date(2022, 9, 1),
-        end_date=datetime.date(2024, 7, 1) if ended else None,
-    )
-    return person
-
-
-def admin_of(enterprise):
-    role = (
-        Membership.Role.ENTERPRISE_ADMIN
-        if enterprise.kind == Enterprise.Kind.ENTERPRISE
-        else Membership.Role.INSTITUTION_ADMIN
-    )
-    return MembershipFactory(role=role, enterprise=enterprise).user
 
 
 @pytest.fixture
@@ -94,9 +38,11 @@ def factory(jilin):
         "leader": enrol_on_roster(enterprise, Role.TEAM_LEADER, "班组长"),
         "worker": enrol_on_roster(enterprise, Role.OTHER, "工人"),
         "gone": enrol_on_roster(enterprise, Role.MANAGER, "离职经理", ended=True),
-        "key_course": make_course("重点岗位课程", "key_staff"),
-        "school_course": make_course("技校课程", "school"),
-        "open_course": make_course("公开课程", "everyone"),
+        "key_course": course_build(
+            title="重点岗位课程", audience="key_staff", lessons=1, questions=0
+        ),
+        "school_course": course_build(title="技校课程", audience="school", lessons=1, questions=0),
+        "open_course": course_build(title="公开课程", audience="everyone", lessons=1, questions=0),
     }
 
 
@@ -389,8 +335,8 @@ def test_demo_assignments_install_is_idempotent(jilin):
 
     demo_coverage_install()
     demo_people_install()
-    school_course = make_course("技校课程", "school")
-    make_course("重点岗位课程", "key_staff")
+    school_course = course_build(title="技校课程", audience="school", lessons=1, questions=0)
+    course_build(title="重点岗位课程", audience="key_staff", lessons=1, questions=0)
     demo_assignments_install()
     demo_assignments_install()
     school = Enterprise.objects.get(credit_code=DEMO_SCHOOL)

@@ -5,18 +5,19 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from courses.certificates import (
-    RevokeRefused,
-    certificate_pdf,
-    certificate_revoke,
-    mask_name,
-)
-from courses.exams import exam_start, exam_submit
+from courses.certificates.pdf import certificate_pdf
+from courses.certificates.selectors import name_mask
+from courses.certificates.services import RevokeRefused, certificate_revoke
+from courses.exams.services import exam_start, exam_submit
 from courses.models import Certificate
 from coverage.models import AuditLog
-from tests.courses.factories import course_build, enrolment_make, learner_make
-from tests.courses.test_exams import correct_answers
-from tests.factories import UserFactory
+from tests.factories import (
+    UserFactory,
+    correct_answers,
+    course_build,
+    enrolment_make,
+    learner_make,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +35,11 @@ def certificate(owner) -> Certificate:
     return Certificate.objects.get()
 
 
-def test_mask_name_keeps_the_first_character_only():
-    assert mask_name("张伟") == "张*"
-    assert mask_name("欧阳小明") == "欧***"
-    assert mask_name("李") == "*"
-    assert mask_name("") == ""
+def test_name_mask_keeps_the_first_character_only():
+    assert name_mask("张伟") == "张*"
+    assert name_mask("欧阳小明") == "欧***"
+    assert name_mask("李") == "*"
+    assert name_mask("") == ""
 
 
 def test_verification_shows_the_masked_name_course_hours_and_date(client, certificate):

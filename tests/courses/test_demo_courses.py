@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from courses.models import CourseAssignment, CoursePage, Enrolment, Question
-from courses.org_selectors import school_courses
+from courses.organisations.selectors import school_courses
 
 pytestmark = pytest.mark.django_db
 

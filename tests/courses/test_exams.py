@@ -8,31 +8,21 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from courses.exams import ExamRefused, exam_answers_save, exam_start, exam_submit
+from courses.exams.services import ExamRefused, exam_answers_save, exam_start, exam_submit
 from courses.models import Certificate, ExamAttempt, Question
 from courses.services import course_complete_if_done
 from coverage.models import TrainingRecord
-from tests.courses.factories import (
+from tests.factories import (
+    UserFactory,
+    correct_answers,
     course_build,
     enrolment_make,
     learner_make,
     question_add,
     target_this_year,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def correct_answers(attempt: ExamAttempt, right: int | None = None) -> dict[int, list[int]]:
-    """Answers to the paper with the first `right` questions right and the rest wrong."""
-    answers = {}
-    for number, item in enumerate(attempt.paper):
-        question = Question.objects.get(pk=item["question"])
-        correct = [c.pk for c in question.choices.all() if c.is_correct]
-        wrong = [c.pk for c in question.choices.all() if not c.is_correct][:1]
-        answers[question.pk] = correct if right is None or number < right else wrong
-    return answers
 
 
 @pytest.fixture

@@ -5,19 +5,15 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from tests.factories import UserFactory
 from wagtail.models import Site
 
+from courses.learning.services import course_enrol, lesson_complete, lesson_progress_open
 from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonPage, LessonProgress
-from courses.services import (
-    course_complete_if_done,
-    enrolment_start,
-    lesson_complete,
-    lesson_progress_open,
-)
+from courses.services import course_complete_if_done
 from coverage.models import TrainingRecord
 from coverage.services import person_save
 from demo.installers.coverage import demo_id_number
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +75,7 @@ def test_enrolling_twice_keeps_one_enrolment(course, client):
 
 def test_a_text_lesson_needs_its_study_time_and_right_answers(course, client):
     user = _learner()
-    enrolment, _ = enrolment_start(person=user.person, course=course)
+    enrolment, _ = course_enrol(person=user.person, course=course)
     lesson = course.lessons().first().specific
     client.force_login(user)
     assert client.get(lesson.url).status_code == 200
@@ -109,7 +105,7 @@ def test_a_text_lesson_needs_its_study_time_and_right_answers(course, client):
 
 def test_finishing_the_last_lesson_of_a_course_without_exam_records_training_once(course, client):
     user = _learner()
-    enrolment, _ = enrolment_start(person=user.person, course=course)
+    enrolment, _ = course_enrol(person=user.person, course=course)
     first, second = (lesson.specific for lesson in course.lessons())
     progress = lesson_progress_open(enrolment=enrolment, lesson=first)
     LessonProgress.objects.filter(pk=progress.pk).update(
@@ -141,8 +137,8 @@ def test_my_learning_lists_courses_with_progress_in_constant_queries(
             )
         )
         other.add_child(instance=LessonPage(title="一", slug="one", min_minutes=0, body=[]))
-        enrolment_start(person=user.person, course=other)
-    enrolment, _ = enrolment_start(person=user.person, course=course)
+        course_enrol(person=user.person, course=other)
+    enrolment, _ = course_enrol(person=user.person, course=course)
     second = course.lessons().last().specific
     LessonProgress.objects.create(enrolment=enrolment, lesson=second, completed_at=timezone.now())
     with django_assert_max_num_queries(12):
@@ -161,7 +157,7 @@ def test_my_learning_asks_an_unconfirmed_account_to_confirm_identity(client):
 
 def test_a_lesson_of_someone_elses_enrolment_is_not_completable(course, client):
     owner = _learner()
-    enrolment_start(person=owner.person, course=course)
+    course_enrol(person=owner.person, course=course)
     client.force_login(_learner(2, "李娜"))
     lesson = course.lessons().last()
     assert client.post(reverse("courses:lesson_done", args=[lesson.pk])).status_code == 404
@@ -169,7 +165,7 @@ def test_a_lesson_of_someone_elses_enrolment_is_not_completable(course, client):
 
 def test_a_completed_course_stays_in_my_learning_after_it_is_withdrawn(course, client):
     user = _learner()
-    enrolment, _ = enrolment_start(person=user.person, course=course)
+    enrolment, _ = course_enrol(person=user.person, course=course)
     Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=timezone.now())
     course.unpublish()
     client.force_login(user)
@@ -183,7 +179,34 @@ def test_a_course_without_lessons_cannot_be_completed(course, client):
         instance=CoursePage(title="筹备中的课程", slug="empty", credit_hours=1, summary="…")
     )
     user = _learner()
-    enrolment, _ = enrolment_start(person=user.person, course=empty)
+    enrolment, _ = course_enrol(person=user.person, course=empty)
     assert course_complete_if_done(enrolment=enrolment) is None
     client.force_login(user)
     assert "正在准备" in client.get(empty.url).content.decode()
+
+
+def test_an_editors_preview_of_a_lesson_shows_it_and_counts_nothing(course):
+    lesson = course.lessons().first().specific
+    response = lesson.make_preview_request()
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "班前会" in page and "发现隐患后应当？" in page
+    assert course.url in page
+    assert not LessonProgress.objects.exists()
+
+
+def test_a_course_page_shows_an_enrolled_learner_their_next_lesson(course, client):
+    user = _learner()
+    enrolment, _ = course_enrol(person=user.person, course=course)
+    first, second = (lesson.specific for lesson in course.lessons())
+    progress = lesson_progress_open(enrolment=enrolment, lesson=first)
+    LessonProgress.objects.filter(pk=progress.pk).update(completed_at=timezone.now())
+    client.force_login(user)
+    response = client.get(course.url)
+    assert response.context["enrolment"] == enrolment
+    assert response.context["lessons_done"] == {first.pk}
+    assert response.context["next_lesson"] == second
+    client.force_login(UserFactory())
+    response = client.get(course.url)
+    assert response.context["enrolment"] is None
+    assert response.context["next_lesson"] == first

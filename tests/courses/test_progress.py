@@ -6,9 +6,18 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from tests.factories import UserFactory
 from wagtail.models import Site
 
+from courses.learning.progress import (
+    intervals_clean,
+    intervals_length,
+    intervals_merge,
+    intervals_trim,
+    video_beat,
+    video_play,
+    video_progress_for,
+)
+from courses.learning.services import course_enrol
 from courses.models import (
     CourseIndexPage,
     CoursePage,
@@ -17,19 +26,10 @@ from courses.models import (
     PlaybackLease,
     VideoProgress,
 )
-from courses.progress import (
-    intervals_clean,
-    intervals_length,
-    intervals_merge,
-    intervals_trim,
-    playback_beat,
-    playback_start,
-    video_progress_for,
-)
-from courses.services import enrolment_start
 from coverage.services import person_save
 from demo.installers.coverage import demo_id_number
 from media.models import MediaItem
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def learner(db):
 
 @pytest.fixture
 def video(learner, course, lesson, media):
-    enrolment, _ = enrolment_start(person=learner.person, course=course)
+    enrolment, _ = course_enrol(person=learner.person, course=course)
     return video_progress_for(enrolment=enrolment, lesson=lesson, media=media)
 
 
@@ -116,7 +116,7 @@ def _age_lease(user, seconds):
 
 
 def beat(user, video, lease, seq, intervals, elapsed, position=None, present=True):
-    return playback_beat(
+    return video_beat(
         user=user,
         video=video,
         token=str(lease.token),
@@ -129,7 +129,7 @@ def beat(user, video, lease, seq, intervals, elapsed, position=None, present=Tru
 
 
 def test_video_counts_as_watched_at_90_percent_of_merged_intervals(learner, video):
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 200)
     result = beat(learner, video, lease, 1, [[0, 50]], 50)
     assert result.state == "ok" and result.video.watched_seconds == 50
@@ -143,7 +143,7 @@ def test_video_counts_as_watched_at_90_percent_of_merged_intervals(learner, vide
 
 
 def test_video_without_video_blocks_needing_more_is_done_when_watched(learner, video, lesson):
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 200)
     beat(learner, video, lease, 1, [[0, 95]], 95)
     progress = LessonProgress.objects.get(enrolment=video.enrolment, lesson=lesson)
@@ -151,7 +151,7 @@ def test_video_without_video_blocks_needing_more_is_done_when_watched(learner, v
 
 
 def test_seeking_ahead_does_not_count_the_skipped_part(learner, video):
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 200)
     beat(learner, video, lease, 1, [[0, 10]], 10)
     # The learner drags to 80 s and plays to the end: 20 s played, 70 s skipped.
@@ -162,7 +162,7 @@ def test_seeking_ahead_does_not_count_the_skipped_part(learner, video):
 
 
 def test_playing_faster_than_real_time_earns_only_wall_clock_time(learner, video):
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 200)
     # 2x playback: 40 s of video in 20 s of the player's wall clock.
     result = beat(learner, video, lease, 1, [[0, 40]], 20)
@@ -171,7 +171,7 @@ def test_playing_faster_than_real_time_earns_only_wall_clock_time(learner, video
 
 
 def test_a_lease_never_earns_more_than_the_time_since_it_started(learner, video):
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 30)
     # A script claims the whole video at once, lying about its own clock too.
     result = beat(learner, video, lease, 1, [[0, 100]], 100)
@@ -183,10 +183,10 @@ def test_a_lease_never_earns_more_than_the_time_since_it_started(learner, video)
 
 
 def test_a_second_device_takes_over_and_the_first_earns_nothing(learner, video):
-    first = playback_start(user=learner, video=video)
+    first = video_play(user=learner, video=video)
     _age_lease(learner, 100)
     assert beat(learner, video, first, 1, [[0, 10]], 10).state == "ok"
-    second = playback_start(user=learner, video=video)
+    second = video_play(user=learner, video=video)
     _age_lease(learner, 100)
     refused = beat(learner, video, first, 2, [[10, 60]], 50)
     assert refused.state == "taken_over"
@@ -196,7 +196,7 @@ def test_a_second_device_takes_over_and_the_first_earns_nothing(learner, video):
 
 
 def test_a_retried_heartbeat_is_acknowledged_not_counted_twice(learner, video):
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 200)
     beat(learner, video, lease, 1, [[0, 10]], 10)
     beat(learner, video, lease, 2, [[10, 20]], 10)
@@ -206,7 +206,7 @@ def test_a_retried_heartbeat_is_acknowledged_not_counted_twice(learner, video):
 
 
 def test_heartbeats_queued_offline_count_when_they_arrive_together(learner, video):
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 35)
     # Three heartbeats kept in the phone's queue during a dead spot, sent on reconnect.
     for seq, interval in enumerate([[0, 10], [10, 20], [20, 30]], start=1):
@@ -219,20 +219,20 @@ def test_no_sign_of_the_learner_for_too_long_earns_nothing_until_confirmed(
     learner, video, settings
 ):
     settings.COURSES_IDLE_SECONDS = 60
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 120)
     idle = beat(learner, video, lease, 1, [[0, 50]], 50, present=False)
     assert idle.state == "idle"
     video.refresh_from_db()
     assert video.watched_seconds == 0
     # "还在学习吗？" → 继续学习: a new lease; playing counts again.
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 20)
     assert beat(learner, video, lease, 1, [[0, 15]], 15).state == "ok"
 
 
 def test_position_is_kept_for_resuming_on_any_device(learner, video, client):
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 100)
     beat(learner, video, lease, 1, [[0, 42.5]], 42.5)
     client.force_login(learner)
@@ -276,7 +276,7 @@ def test_lessons_in_order_redirect_to_the_first_unfinished_one(learner, course, 
     second = course.add_child(
         instance=LessonPage(title="第二课", slug="two", min_minutes=0, body=[])
     )
-    enrolment_start(person=learner.person, course=course)
+    course_enrol(person=learner.person, course=course)
     client.force_login(learner)
     response = client.get(second.url)
     assert response.status_code == 302 and response.url == lesson.url
@@ -294,7 +294,7 @@ def test_restarting_playback_again_and_again_earns_no_more_than_real_time(learne
     # A script pressing play, claiming the next 3 s, pressing play again, as fast as it can.
     started = timezone.now()
     for number in range(40):
-        lease = playback_start(user=learner, video=video)
+        lease = video_play(user=learner, video=video)
         beat(learner, video, lease, 1, [[number * 3, number * 3 + 3]], 3)
     video.refresh_from_db()
     real_time = (timezone.now() - started).total_seconds()
@@ -304,7 +304,7 @@ def test_restarting_playback_again_and_again_earns_no_more_than_real_time(learne
 
 def test_one_heartbeat_after_a_long_silence_earns_nothing(learner, video, settings):
     settings.COURSES_IDLE_SECONDS = 600
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 20 * 60)
     result = beat(learner, video, lease, 1, [[0, 100]], 100, present=True)
     assert result.state == "idle"
@@ -315,7 +315,7 @@ def test_one_heartbeat_after_a_long_silence_earns_nothing(learner, video, settin
 def test_credit_banked_over_a_dead_spot_is_capped(learner, video, settings):
     settings.COURSES_CREDIT_BANK_SECONDS = 60
     settings.COURSES_IDLE_SECONDS = 3600
-    lease = playback_start(user=learner, video=video)
+    lease = video_play(user=learner, video=video)
     _age_lease(learner, 15 * 60)
     result = beat(learner, video, lease, 1, [[0, 100]], 100)
     assert result.accepted <= 60 + 3
@@ -353,7 +353,7 @@ def test_a_later_lessons_video_cannot_be_played_out_of_order(
             body=[{"type": "video", "value": {"item": media.pk, "caption": ""}}],
         )
     )
-    enrolment_start(person=learner.person, course=course)
+    course_enrol(person=learner.person, course=course)
     client.force_login(learner)
     assert client.post(reverse("courses:video_play", args=[later.pk, media.pk])).status_code == 404
     assert client.post(reverse("courses:video_play", args=[lesson.pk, media.pk])).status_code == 200

@@ -5,11 +5,16 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from courses.assignments import course_assign
 from courses.models import Enrolment
+from courses.organisations.services import course_assign
 from coverage.models import AuditLog, Enterprise, Membership
-from tests.courses.test_assignments import admin_of, enrol_on_roster, make_course
-from tests.factories import EnterpriseFactory, MembershipFactory
+from tests.factories import (
+    EnterpriseFactory,
+    MembershipFactory,
+    admin_of,
+    course_build,
+    enrol_on_roster,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +33,7 @@ def regulator(region):
 
 @pytest.fixture
 def schools(jilin):
-    course = make_course("技工院校工伤预防课", "school")
+    course = course_build(title="技工院校工伤预防课", audience="school", lessons=1, questions=0)
     nanguan = school(jilin["220102"], "南关技校")  # offers: 4 students, 2 enrolled, 1 done
     lvyuan = school(jilin["220106"], "绿园技校")  # does not offer; one self-enrolled
     empty = school(jilin["220102"], "空名册技校")  # does not offer, nobody on the roster

@@ -6,11 +6,10 @@ import re
 
 import pytest
 from django.test import Client
-from tests.factories import UserFactory
-from tests.media.conftest import H264, _make, _picture, _sound, item_create
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page
 
+from courses.learning.services import course_enrol
 from courses.models import (
     Choice,
     CourseIndexPage,
@@ -21,16 +20,17 @@ from courses.models import (
     Question,
     VideoProgress,
 )
-from courses.services import enrolment_start
 from coverage.models import TrainingRecord
 from coverage.services import person_save
 from demo.installers.coverage import demo_id_number
 from demo.installers.publicity import home_page_install
 from media.models import MediaItem
 from media.services import media_item_transcode
+from tests.factories import UserFactory
+from tests.helpers.media import H264, item_create, picture, sound, video_make
 
 pytestmark = [
-    pytest.mark.e2e,
+    pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("tests.e2e.urls"),
 ]
@@ -43,7 +43,9 @@ def film(tmp_path, settings):
     settings.MEDIA_URL = "/uploads/"  # served with our headers by tests/e2e/urls.py
     if not Collection.objects.exists():
         Collection.add_root(name="Root")
-    source = _make(tmp_path / "film.mp4", *_picture("320x240", 8), *_sound(8), *H264, "-c:a", "aac")
+    source = video_make(
+        tmp_path / "film.mp4", *picture("320x240", 8), *sound(8), *H264, "-c:a", "aac"
+    )
     item = item_create(source, media_type="video", title="高处坠落警示片")
     MediaItem.objects.filter(pk=item.pk).update(status=MediaItem.Status.QUEUED)
     media_item_transcode(item_id=item.pk, run_id="e2e")
@@ -224,7 +226,7 @@ def test_progress_survives_a_dead_spot_and_a_second_device_takes_over(
     live_server, phone_page, artifacts_dir, course, worker, settings
 ):
     settings.COURSES_HEARTBEAT_SECONDS = 1
-    enrolment, _ = enrolment_start(person=worker.person, course=course)
+    enrolment, _ = course_enrol(person=worker.person, course=course)
     film_lesson = course.lessons().first()
     page = phone_page
     _lesson_open(page, live_server, film_lesson.url)
@@ -260,7 +262,7 @@ def test_without_interaction_the_player_pauses_and_asks_if_still_studying(
 ):
     settings.COURSES_HEARTBEAT_SECONDS = 1
     settings.COURSES_IDLE_SECONDS = 2
-    enrolment_start(person=worker.person, course=course)
+    course_enrol(person=worker.person, course=course)
     page = phone_page
     _lesson_open(page, live_server, course.lessons().first().url)
     dialog = page.locator("[data-dialog=idle]")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from courses.exams import LATE_GRACE, ExamRefused, exam_refusal, exam_time_allowed
+from courses.exams.services import LATE_GRACE, ExamRefused, exam_refusal, exam_time_allowed
 from courses.models import (
     Certificate,
     Choice,

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from courses.learning.services import lesson_complete, lesson_progress_open
 from courses.models import Enrolment, LessonPage, PlaybackLease, VideoProgress
 
 WATCHED_SHARE = 0.9
@@ -121,7 +122,7 @@ def video_progress_for(*, enrolment: Enrolment, lesson: LessonPage, media) -> Vi
     return video
 
 
-def playback_start(*, user, video: VideoProgress) -> PlaybackLease:
+def video_play(*, user, video: VideoProgress) -> PlaybackLease:
     """Play on this device: a new lease, so any other device of the account stops earning."""
     now = timezone.now()
     lease, _ = PlaybackLease.objects.update_or_create(
@@ -147,7 +148,7 @@ def playback_start(*, user, video: VideoProgress) -> PlaybackLease:
     return lease
 
 
-def playback_beat(
+def video_beat(
     *,
     user,
     video: VideoProgress,
@@ -159,8 +160,6 @@ def playback_beat(
     present: bool,
 ) -> BeatResult:
     """Credit one heartbeat under the rules in this module's docstring."""
-    from courses.services import lesson_complete, lesson_progress_open
-
     now = timezone.now()
     with transaction.atomic():
         lease = PlaybackLease.objects.select_for_update().filter(user=user).first()

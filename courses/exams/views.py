@@ -8,19 +8,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.exam_selectors import (
-    attempt_for_learner,
-    attempt_paper,
-    exam_overview,
-    seconds_left,
-)
-from courses.exams import (
-    ExamRefused,
-    exam_answers_save,
-    exam_expired_close,
-    exam_start,
-    exam_submit,
-)
+# Modules, not names: the views are named for the actions they call.
+from courses.exams import selectors, services
 from courses.models import CoursePage, ExamAttempt
 from courses.selectors import enrolment_for
 
@@ -43,39 +32,39 @@ def _answers_from(request: HttpRequest, attempt: ExamAttempt) -> dict[int, list[
 
 
 def _own_attempt_or_404(request: HttpRequest, attempt_id: int) -> ExamAttempt:
-    attempt = attempt_for_learner(user=request.user, attempt_id=attempt_id)
+    attempt = selectors.attempt_for_learner(user=request.user, attempt_id=attempt_id)
     if attempt is None:
         raise Http404
     return attempt
 
 
 @login_required
-def exam(request, course_id: int):
+def exam_overview(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     enrolment = enrolment_for(user=request.user, course=course)
     if enrolment:
-        exam_expired_close(enrolment=enrolment)
+        services.exam_expired_close(enrolment=enrolment)
     return TemplateResponse(
         request,
         "courses/exam.html",
         {
             "course": course,
-            "overview": exam_overview(enrolment=enrolment) if enrolment else None,
+            "overview": selectors.exam_overview(enrolment=enrolment) if enrolment else None,
         },
     )
 
 
 @login_required
 @require_POST
-def exam_begin(request, course_id: int):
+def exam_start(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     enrolment = enrolment_for(user=request.user, course=course)
     if enrolment is None:
         messages.error(request, _("Enrol in the course before taking its exam."))
         return redirect("courses:exam", course_id=course.pk)
     try:
-        attempt = exam_start(enrolment=enrolment)
-    except ExamRefused as refusal:
+        attempt = services.exam_start(enrolment=enrolment)
+    except services.ExamRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("courses:exam", course_id=course.pk)
     return redirect("courses:exam_attempt", attempt_id=attempt.pk)
@@ -85,7 +74,7 @@ def exam_begin(request, course_id: int):
 def exam_attempt(request, attempt_id: int):
     attempt = _own_attempt_or_404(request, attempt_id)
     if request.method == "POST" and not attempt.submitted_at:
-        attempt = exam_submit(attempt=attempt, answers=_answers_from(request, attempt))
+        attempt = services.exam_submit(attempt=attempt, answers=_answers_from(request, attempt))
     if attempt.submitted_at:
         return redirect("courses:exam_result", attempt_id=attempt.pk)
     return TemplateResponse(
@@ -94,19 +83,20 @@ def exam_attempt(request, attempt_id: int):
         {
             "attempt": attempt,
             "course": attempt.enrolment.course,
-            "items": attempt_paper(attempt=attempt),
-            "seconds_left": seconds_left(attempt),
+            "items": selectors.attempt_paper(attempt=attempt),
+            "seconds_left": selectors.seconds_left(attempt),
         },
     )
 
 
 @login_required
 @require_POST
-def exam_save(request, attempt_id: int):
+def exam_answers_save(request, attempt_id: int):
     attempt = _own_attempt_or_404(request, attempt_id)
-    saved = exam_answers_save(attempt=attempt, answers=_answers_from(request, attempt))
+    saved = services.exam_answers_save(attempt=attempt, answers=_answers_from(request, attempt))
     return JsonResponse(
-        {"saved": saved, "seconds_left": seconds_left(attempt)}, status=200 if saved else 409
+        {"saved": saved, "seconds_left": selectors.seconds_left(attempt)},
+        status=200 if saved else 409,
     )
 
 
@@ -115,14 +105,14 @@ def exam_result(request, attempt_id: int):
     attempt = _own_attempt_or_404(request, attempt_id)
     if not attempt.submitted_at:
         return redirect("courses:exam_attempt", attempt_id=attempt.pk)
-    overview = exam_overview(enrolment=attempt.enrolment)
+    overview = selectors.exam_overview(enrolment=attempt.enrolment)
     return TemplateResponse(
         request,
         "courses/exam_result.html",
         {
             "attempt": attempt,
             "course": attempt.enrolment.course,
-            "items": attempt_paper(attempt=attempt),
+            "items": selectors.attempt_paper(attempt=attempt),
             "overview": overview,
             # Right answers and explanations once they can no longer help on a later attempt.
             "reveal": attempt.passed or overview.attempts_left == 0,

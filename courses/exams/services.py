@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, Enrolment, ExamAttempt, Question
-from courses.services import course_complete_if_done, course_lessons_done
+from courses.selectors import course_lessons_done
+from courses.services import course_complete_if_done
 
 LATE_GRACE = datetime.timedelta(seconds=60)
 # A course whose time allowed is 0 has no clock; a day bounds an abandoned attempt.

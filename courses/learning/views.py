@@ -15,21 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses import progress
-from courses.models import CourseIndexPage, CoursePage, LessonPage, VideoProgress
-from courses.selectors import (
-    enrolment_for,
+# Modules for the writes: the views are named for the actions they call.
+from courses.learning import progress, services
+from courses.learning.selectors import (
+    course_progress,
     learner_enrolments,
     lesson_blocked_by,
     lesson_ready_at,
-)
-from courses.services import (
-    enrolment_start,
-    lesson_checks_answer,
-    lesson_complete,
-    lesson_progress_open,
     lesson_requirements_missing,
 )
+from courses.models import CourseIndexPage, CoursePage, LessonPage, VideoProgress
+from courses.selectors import enrolment_for
 from coverage.models import Person
 
 MISSING_MESSAGES = {
@@ -69,7 +65,7 @@ def my_learning(request):
 
 @login_required
 @require_POST
-def enrol(request, course_id: int):
+def course_enrol(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     person = Person.objects.filter(user=request.user).first()
     if person is None:
@@ -77,26 +73,33 @@ def enrol(request, course_id: int):
         # both need to know who the learner is, once.
         messages.info(request, _("Confirm your name and ID number once before you start."))
         return redirect(_identity_bind_url(course.url))
-    _enrolment, created = enrolment_start(person=person, course=course)
+    _enrolment, created = services.course_enrol(person=person, course=course)
     if created:
         messages.success(request, _("You are enrolled. Start with the first lesson."))
     return redirect(course.url)
 
 
-def lesson_serve(lesson: LessonPage, request, *args, **kwargs):
-    """A lesson page, for enrolled learners only, in order when the course asks for it."""
-    course = lesson.get_parent().specific
-    blocks, check_number = [], 0
-    for block in lesson.body:
-        blocks.append((block, check_number if block.block_type == "check_question" else None))
-        check_number += block.block_type == "check_question"
-    context = lesson.get_context(request, *args, **kwargs)
-    context.update({"course": course, "blocks": blocks, "players": {}})
-    if getattr(request, "is_preview", False):
-        # Editors preview the lesson as it reads, without enrolling or counting anything.
-        return TemplateResponse(request, lesson.get_template(request), context)
+def course_open(request, course: CoursePage, *args, **kwargs):
+    """A course page, with the visitor's own progress when they are enrolled.
+
+    Wagtail serves course pages through this view (courses.wagtail_hooks, on_serve_page).
+    """
+    request.is_preview = False
+    context = course.get_context(request, *args, **kwargs)
+    context.update(course_progress(course=course, user=request.user, lessons=context["lessons"]))
+    return TemplateResponse(request, course.get_template(request, *args, **kwargs), context)
+
+
+def lesson_open(request, lesson: LessonPage, *args, **kwargs):
+    """A lesson page, for enrolled learners only, in order when the course asks for it.
+
+    Wagtail serves lesson pages through this view (courses.wagtail_hooks, on_serve_page);
+    an editor's preview is the page's own template and context, counting nothing.
+    """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    context = lesson.get_context(request, *args, **kwargs)
+    course = context["course"]
     enrolment = enrolment_for(user=request.user, course=course)
     if enrolment is None:
         messages.info(request, _("Enrol in the course to open its lessons."))
@@ -105,7 +108,7 @@ def lesson_serve(lesson: LessonPage, request, *args, **kwargs):
     if blocked_by:
         messages.info(request, _("Finish “%(lesson)s” first.") % {"lesson": blocked_by.title})
         return redirect(blocked_by.url)
-    progress_row = lesson_progress_open(enrolment=enrolment, lesson=lesson)
+    progress_row = services.lesson_progress_open(enrolment=enrolment, lesson=lesson)
     videos = {
         video.media_id: video
         for video in VideoProgress.objects.filter(enrolment=enrolment, lesson=lesson)
@@ -141,19 +144,19 @@ def lesson_serve(lesson: LessonPage, request, *args, **kwargs):
 
 @login_required
 @require_POST
-def lesson_done(request, lesson_id: int):
+def lesson_complete(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     course = lesson.get_parent().specific
     enrolment = enrolment_for(user=request.user, course=course)
     if enrolment is None or lesson_blocked_by(enrolment=enrolment, lesson=lesson):
         raise Http404
-    progress_row = lesson_progress_open(enrolment=enrolment, lesson=lesson)
+    progress_row = services.lesson_progress_open(enrolment=enrolment, lesson=lesson)
     if lesson.check_questions() and not progress_row.checks_passed:
         answers = {
             number: {_index(value) for value in request.POST.getlist(f"check-{number}")} - {None}
             for number in range(len(lesson.check_questions()))
         }
-        wrong = lesson_checks_answer(progress=progress_row, answers=answers)
+        wrong = services.lesson_checks_answer(progress=progress_row, answers=answers)
         if wrong:
             messages.error(
                 request,
@@ -163,7 +166,7 @@ def lesson_done(request, lesson_id: int):
             # The explanations show after a wrong answer, never from a link.
             request.session[_wrong_key(lesson)] = wrong
             return redirect(f"{lesson.url}#checks")
-    if not lesson_complete(progress=progress_row):
+    if not services.lesson_complete(progress=progress_row):
         for reason in lesson_requirements_missing(progress=progress_row):
             messages.error(request, MISSING_MESSAGES[reason]())
         return redirect(lesson.url)
@@ -188,7 +191,7 @@ def _video_for(request, lesson_id: int, media_id: int) -> VideoProgress:
 @require_POST
 def video_play(request, lesson_id: int, media_id: int):
     video = _video_for(request, lesson_id, media_id)
-    lease = progress.playback_start(user=request.user, video=video)
+    lease = progress.video_play(user=request.user, video=video)
     return JsonResponse(
         {
             "token": str(lease.token),
@@ -212,7 +215,7 @@ def video_beat(request, lesson_id: int, media_id: int):
     if not (0 < seq < 2**53 and math.isfinite(elapsed) and math.isfinite(position)):
         return HttpResponseBadRequest("bad heartbeat")
     video = _video_for(request, lesson_id, media_id)
-    result = progress.playback_beat(
+    result = progress.video_beat(
         user=request.user,
         video=video,
         token=str(beat.get("token", "")),

@@ -1,10 +1,12 @@
+"""Forms of the organisations' course pages and the school report's filters."""
+
 from django import forms
 from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.assignments import active_roster, assignable_courses
-from courses.org_selectors import STATE_LABELS
+from courses.organisations.selectors import STATE_LABELS
+from courses.organisations.services import active_roster, assignable_courses
 from coverage.models import Enterprise, Person, Region, Role
 
 

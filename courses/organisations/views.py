@@ -8,10 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.assignments import AssignmentRefused, course_assign
 from courses.models import CourseAssignment, CoursePage
-from courses.org_forms import CourseAssignForm, SchoolReportFilterForm, StateFilterForm
-from courses.org_selectors import (
+from courses.organisations.forms import CourseAssignForm, SchoolReportFilterForm, StateFilterForm
+from courses.organisations.selectors import (
     STATE_LABELS,
     org_course_figures,
     org_course_people,
@@ -19,7 +18,8 @@ from courses.org_selectors import (
     school_totals,
     schools_with_course_figures,
 )
-from coverage.exports import table_export
+from courses.organisations.services import AssignmentRefused, course_assign
+from coverage.audit.exports import table_export
 from coverage.jurisdiction import administers, enterprises_in_scope, regions_in_scope
 from coverage.models import Enterprise, Role
 

@@ -10,14 +10,11 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from courses.certificates import (
-    certificate_find,
-    certificate_pdf,
-    mask_name,
-    serial_normalise,
-)
+from courses.certificates.pdf import certificate_pdf
+from courses.certificates.selectors import certificate_find, name_mask, serial_normalise
 from courses.models import Certificate
-from coverage.qr import qr_svg
+from coverage.jurisdiction import own_records_visible
+from coverage.sessions.qr import qr_svg
 
 # Per address: plenty for people checking papers, too few to walk the serial space.
 VERIFY_RATES = {"certificate_verify": "30/m/ip,300/h/ip"}
@@ -27,8 +24,7 @@ def _own_certificate_or_404(request: HttpRequest, serial: str) -> Certificate:
     certificate = certificate_find(serial=serial)
     if certificate is None:
         raise Http404
-    owner_id = certificate.enrolment.person.user_id
-    if not (request.user.is_superuser or (owner_id and owner_id == request.user.pk)):
+    if not own_records_visible(request.user, certificate.enrolment.person):
         raise Http404
     return certificate
 
@@ -104,7 +100,7 @@ def certificate_verify(request, serial: str):
             "state": state,
             "serial": canonical,
             "certificate": certificate,
-            "masked_name": mask_name(certificate.holder_name) if certificate else "",
+            "masked_name": name_mask(certificate.holder_name) if certificate else "",
         },
         status=status,
     )

@@ -1,10 +1,7 @@
-"""Certificates: the PDF, revocation, and what a public verification may show."""
+"""The certificate as a PDF: the one module that draws with reportlab."""
 
 import io
-import re
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -17,65 +14,10 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from courses.models import Certificate
-from coverage.models import AuditLog
-from coverage.services import audit_log
 
 # Adobe's CID font for Simplified Chinese: every PDF reader has it, so nothing is embedded.
 CHINESE_FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(CHINESE_FONT))
-
-
-class RevokeRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def mask_name(name: str) -> str:
-    """The first character and a star for every other: 张伟 → 张*, 欧阳小明 → 欧***.
-
-    A one-character name becomes a single star, so a name is never shown whole.
-    """
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return "*" if name else ""
-    return name[0] + "*" * (len(name) - 1)
-
-
-def serial_normalise(raw: str) -> str:
-    """Serials are read off paper: ignore case, spaces, dashes and anything not a letter or
-    digit (no serial has one, and a slash must not reach the URL)."""
-    return re.sub(r"[^A-Za-z0-9]+", "", raw or "").upper()
-
-
-def certificate_find(*, serial: str) -> Certificate | None:
-    serial = serial_normalise(serial)
-    if not serial or len(serial) > 24:
-        return None
-    return Certificate.objects.filter(serial=serial).first()
-
-
-def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certificate:
-    """Revoke once, for a stated reason, and audit it; a certificate is never deleted."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise RevokeRefused(_("Give the reason for revoking the certificate."))
-    with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if certificate.revoked_at:
-            raise RevokeRefused(_("This certificate has already been revoked."))
-        certificate.revoked_at = timezone.now()
-        certificate.revoked_reason = reason[:200]
-        certificate.revoked_by = user if getattr(user, "is_authenticated", False) else None
-        certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
-        # AuditLog.action holds at most 12 characters.
-        audit_log(
-            user=user,
-            action=AuditLog.Action.REVOKE,
-            subject=f"certificate {certificate.serial}: {certificate.revoked_reason}",
-            rows=1,
-        )
-    return certificate
 
 
 def _qr_drawing(data: str, size: float) -> Drawing:
