@@ -161,8 +161,8 @@ class PlaybackLease(models.Model):
     # The last moment a person was seen at the device (pressed play, answered "还在学习吗？").
     last_presence_at = models.DateTimeField()
     credited_seconds = models.FloatField(default=0)
-    # Credit is a bucket refilled by real time (courses/progress.py): the moment up to which
-    # real time has been spent on credited seconds. A new lease does not refill it.
+    # Credit is a bucket refilled by real time (courses/learning/progress.py): the moment up to
+    # which real time has been spent on credited seconds. A new lease does not refill it.
     credit_clock = models.DateTimeField(null=True)
     last_seq = models.BigIntegerField(default=0)
 
