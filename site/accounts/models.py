@@ -64,3 +64,18 @@ class User(AbstractUser):
     @property
     def masked_phone(self) -> str:
         return mask_mobile(self.phone) if self.phone else ""
+
+
+class CodeGuessCount(models.Model):
+    """How many guesses a pending SMS code has had (accounts/code_attempts.py)."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    guesses = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("SMS code guess count")
+        verbose_name_plural = _("SMS code guess counts")
+
+    def __str__(self) -> str:
+        return f"{self.guesses}"

@@ -230,3 +230,30 @@ def test_concurrent_wrong_codes_void_the_signup_verification_code(live_server, s
     assert not signed_in(live_server, {**cookies, **response.cookies.get_dict()})
     assert response.status_code == 302 or VOID in response.text
     assert not User.objects.get(phone="+8613700001234").phone_verified
+
+
+@pytest.mark.django_db
+def test_guess_counts_live_in_the_database_expire_with_the_code_and_are_pruned(rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.code_attempts import code_attempt_take, code_guess_counts_prune
+    from accounts.models import CodeGuessCount
+
+    request = rf.post("/")
+    request.session = SessionStore()
+    request.session.create()
+
+    def take() -> bool:
+        return code_attempt_take(
+            request=request, expected_code="123456", max_attempts=3, timeout=600
+        )
+
+    assert [take() for _ in range(4)] == [True, True, True, False]
+    # Counted in the database, atomically whatever the cache (the default one is not).
+    assert CodeGuessCount.objects.get().guesses == 4
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert take()  # the same code sent again after the old one expired starts afresh
+        assert CodeGuessCount.objects.get().guesses == 1
+    with time_machine.travel(timezone.now() + timedelta(minutes=30)):
+        assert code_guess_counts_prune() == 1
+    assert not CodeGuessCount.objects.exists()

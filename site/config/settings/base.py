@@ -206,7 +206,7 @@ ACCOUNT_RATE_LIMITS = {
     "bind_identity": "5/h/user,20/h/ip",
 }
 # Proxies in front of the site that append to X-Forwarded-For (1 behind the one nginx of the
-# production deployment): coverage/client_ip.py finds the client's address through them, for
+# production deployment): coverage/audit/client_ip.py finds the client's address through them, for
 # the audit log, the check-in flags and every rate limit; allauth is told the same count.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
@@ -317,6 +317,7 @@ CELERY_BEAT_SCHEDULE = {
     "verify-ended-sessions": {"task": "coverage.sessions_verify_ended", "schedule": 5 * 60},
     "requeue-stale-jobs": {"task": "jobs.requeue_stale", "schedule": 60},
     "expire-roster-uploads": {"task": "coverage.roster_uploads_expire", "schedule": 60 * 60},
+    "prune-code-guess-counts": {"task": "accounts.code_guess_counts_prune", "schedule": 60 * 60},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A background job (jobs/) whose heartbeat stopped this long ago lost its worker: it is queued
@@ -365,7 +366,7 @@ LOGGING = {
     },
 }
 
-# Roster import (coverage/roster_files.py, coverage/roster_import.py): file limits, and the
+# Roster import (coverage/rosters/): file limits, and the
 # largest file previewed and imported inside the request instead of as a background job.
 ROSTER_IMPORT_MAX_BYTES = env.int("ROSTER_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 ROSTER_IMPORT_MAX_ROWS = env.int("ROSTER_IMPORT_MAX_ROWS", default=50_000)
