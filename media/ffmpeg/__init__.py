@@ -1,7 +1,9 @@
 """ffmpeg behind one package: which binary runs, what a file holds, and the transcode commands.
 
-Nothing outside this package builds ffmpeg arguments or starts ffmpeg. `probe` reads files and
-picks the binary, `commands` builds the command lines, `process` runs them.
+Nothing outside this package builds ffmpeg arguments or starts ffmpeg. The module `probe` reads
+files and picks the binary, `commands` builds the command lines, `process` runs them. Import the
+API from here (`from media import ffmpeg`; `ffmpeg.probe(...)`): at this level `probe` is the
+function, which hides the module of the same name.
 """
 
 from media.ffmpeg.commands import (
