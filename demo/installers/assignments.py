@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
-from courses.assignments import course_assign
 from courses.models import CourseAssignment, CoursePage, Enrolment, ExamAttempt, LessonProgress
+from courses.organisations.services import course_assign
 from courses.services import course_complete_if_done
 from coverage.models import Enterprise, Region, Role, RosterEntry
 from coverage.models.people import KEY_ROLES
