@@ -38,6 +38,9 @@ class Job(models.Model):
     run_id = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # Written by the running task (progress and a timer); a stale one means its worker died.
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When its current run was last handed to the broker (jobs_requeue_stale resends it if no
+    # worker has claimed it long after: a publish lost with the process that made it).
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -50,6 +53,7 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["user", "-created_at"]),
             models.Index(fields=["status", "heartbeat_at"]),
+            models.Index(fields=["status", "queued_at"]),
         ]
 
     def __str__(self) -> str:

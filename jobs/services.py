@@ -52,6 +52,7 @@ def job_start(*, user, task: Task, title: str, kwargs: dict[str, Any], result_ur
     job = Job.objects.create(
         id=job_id,
         run_id=str(job_id),
+        queued_at=timezone.now(),
         user=user,
         task_name=task.name,
         title=title,
@@ -91,11 +92,11 @@ def job_abandon(*, job: Job, message: str, still: QuerySet | None = None) -> boo
 
 def jobs_requeue_stale() -> int:
     """Queue again the running jobs whose worker died (no heartbeat for JOBS_STALE_AFTER_SECONDS)
-    and fail those interrupted JOBS_MAX_ATTEMPTS times; safe to run twice at once."""
-    stale = timezone.now() - timedelta(seconds=settings.JOBS_STALE_AFTER_SECONDS)
-    requeued = 0
-    # Only running jobs: a queued one may just be waiting its turn, and queuing it again would
-    # send it to the back of the queue.
+    and fail those interrupted JOBS_MAX_ATTEMPTS times; send again the queued runs nobody
+    claimed for JOBS_RESEND_AFTER_SECONDS; safe to run twice at once."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.JOBS_STALE_AFTER_SECONDS)
+    requeued = _jobs_resend_unclaimed(now=now)
     for job in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=stale):
         still_stale = Job.objects.filter(
             pk=job.pk, run_id=job.run_id, status=Job.Status.RUNNING, heartbeat_at__lt=stale
@@ -108,7 +109,7 @@ def jobs_requeue_stale() -> int:
         # A new run id: the dead run's message, should the broker hand it out again later
         # (Redis after its visibility timeout), no longer matches the job and does nothing.
         run_id = str(uuid.uuid4())
-        if not still_stale.update(status=Job.Status.QUEUED, run_id=run_id, done=0):
+        if not still_stale.update(status=Job.Status.QUEUED, run_id=run_id, done=0, queued_at=now):
             continue
         job.run_id = run_id
         try:
@@ -121,12 +122,35 @@ def jobs_requeue_stale() -> int:
     return requeued
 
 
+def _jobs_resend_unclaimed(*, now) -> int:
+    """Send again, under the same run id, the queued runs that no worker claimed for
+    JOBS_RESEND_AFTER_SECONDS: the process that was to publish them may have died after
+    recording them. The same run id keeps the job's place: whichever copy a worker takes
+    first claims the run, the other is ignored (job_claim)."""
+    unclaimed = now - timedelta(seconds=settings.JOBS_RESEND_AFTER_SECONDS)
+    resent = 0
+    for job in Job.objects.filter(status=Job.Status.QUEUED, queued_at__lt=unclaimed):
+        if not Job.objects.filter(
+            pk=job.pk, run_id=job.run_id, status=Job.Status.QUEUED, queued_at__lt=unclaimed
+        ).update(queued_at=now):
+            continue
+        try:
+            current_app.send_task(job.task_name, kwargs=job.kwargs, task_id=job.run_id)
+        except BROKER_ERRORS as error:  # still queued: the next sweep tries again
+            logger.error("Job %s could not be sent again: %r", job.pk, error)
+        else:
+            resent += 1
+    return resent
+
+
 def job_claim(*, run_id: str) -> bool:
     """Start the job's current run; False when this delivery is not (or no longer) its run."""
     now = timezone.now()
-    # RUNNING with the same run id: the same message handed back after its pool process died
-    # (reject_on_worker_lost). Any other delivery of a stale or finished run matches nothing.
-    claimed = Job.objects.filter(run_id=run_id, status__in=UNFINISHED).update(
+    # Only a queued run is claimed. A delivery of a run that is already running (Celery hands
+    # a message back when its pool process dies or its broker connection drops, while the
+    # first copy may still be working) is ignored: the sweeper queues a run whose heartbeat
+    # stopped again, under a new run id. Never two copies of one job at once.
+    claimed = Job.objects.filter(run_id=run_id, status=Job.Status.QUEUED).update(
         status=Job.Status.RUNNING,
         started_at=now,
         heartbeat_at=now,

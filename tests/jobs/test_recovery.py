@@ -16,10 +16,10 @@ from jobs.services import (
     job_start,
     jobs_requeue_stale,
 )
-from tests.celery_worker import REFUSING_BROKERS, broker_refusing
 from tests.factories import UserFactory
+from tests.helpers.celery_worker import REFUSING_BROKERS, broker_refusing
+from tests.helpers.jobs import wait_finished
 from tests.jobs.tasks_for_tests import count_to
-from tests.jobs.test_jobs import wait_finished
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,15 +80,45 @@ def test_a_job_interrupted_too_often_fails_with_a_plain_message(settings):
     assert "重新" in job.message
 
 
-def test_a_run_redelivered_after_its_last_allowed_attempt_fails_instead_of_looping(settings):
-    # Celery hands a task back each time its pool process dies: the count still holds.
-    job = lost_job(attempts=settings.JOBS_MAX_ATTEMPTS, heartbeat_at=timezone.now())
+def test_a_run_delivered_again_while_it_runs_is_ignored_and_left_to_the_sweeper():
+    # Celery hands a message back when its pool process dies or its broker connection drops,
+    # while the first copy may still be working: never two copies of one job at once.
+    job = lost_job(attempts=1, heartbeat_at=timezone.now())
 
     assert not job_claim(run_id="lost-run")
 
     job.refresh_from_db()
-    assert job.status == Job.Status.FAILED
-    assert f"{settings.JOBS_MAX_ATTEMPTS}次" in job.message
+    assert job.status == Job.Status.RUNNING and job.attempts == 1
+
+
+def test_a_queued_run_is_claimed_once_of_two_deliveries():
+    job = lost_job(status=Job.Status.QUEUED, attempts=0, heartbeat_at=None)
+
+    assert job_claim(run_id="lost-run")
+    assert not job_claim(run_id="lost-run")
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING and job.attempts == 1
+
+
+@pytest.mark.worker
+def test_a_queued_run_nobody_claimed_is_sent_again_under_the_same_run_id(
+    celery_worker_process, settings
+):
+    # The web process died between recording the job and publishing it: no message exists.
+    job = lost_job(
+        status=Job.Status.QUEUED,
+        attempts=0,
+        heartbeat_at=None,
+        queued_at=timezone.now() - timedelta(seconds=settings.JOBS_RESEND_AFTER_SECONDS + 1),
+    )
+
+    assert jobs_requeue_stale() == 1
+    assert jobs_requeue_stale() == 0  # sent once per JOBS_RESEND_AFTER_SECONDS
+
+    job = wait_finished(job)
+    assert job.status == Job.Status.SUCCEEDED and job.run_id == "lost-run"
+    assert job.attempts == 1
 
 
 def test_the_heartbeat_beats_while_a_long_step_runs(settings):

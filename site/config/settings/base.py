@@ -324,6 +324,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # again, and failed with a message once it has been interrupted JOBS_MAX_ATTEMPTS times.
 JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=5 * 60)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+# A queued run that no worker claimed this long after it was sent is sent again (same run id,
+# so whichever copy comes first runs and the other is ignored).
+JOBS_RESEND_AFTER_SECONDS = env.int("JOBS_RESEND_AFTER_SECONDS", default=15 * 60)
+# Late acknowledgement hands a message back when the worker loses the broker; without this a
+# second worker could start it while the first copy still runs (jobs claim queued runs only,
+# media items their own run id, but a task should not run twice at once in the first place).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 WAGTAIL_SITE_NAME = "吉林省工伤预防培训平台"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
