@@ -44,3 +44,17 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
     )
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before anything reads the Host header: a load balancer probes a node by
+    its address (http://10.0.0.5/healthz), which ALLOWED_HOSTS rightly refuses for pages.
+    After DatabaseUnavailableMiddleware, so the database check keeps the request's deadline."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)

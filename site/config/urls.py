@@ -10,6 +10,7 @@ from config import site_files
 from config.health import healthz
 
 urlpatterns = [
+    # Answered by config.health.HealthCheckMiddleware; named here for reverse().
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
@@ -21,7 +22,7 @@ urlpatterns = [
     path("coverage/", include("coverage.urls")),
     path("learn/", include("courses.urls")),
     path("publicity/", include("publicity.urls")),
-    path("api/", include(("coverage.api_urls", "api"), namespace="api")),
+    path("api/", include(("coverage.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("sitemap.xml", site_files.sitemap, name="sitemap"),
     path("robots.txt", site_files.robots_txt, name="robots_txt"),

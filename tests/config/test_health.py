@@ -12,6 +12,14 @@ def test_healthy_when_database_and_broker_answer(client):
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
+def test_a_load_balancer_probing_a_node_by_its_address_is_answered(client, settings):
+    settings.ALLOWED_HOSTS = ["gsyf.example.cn"]
+
+    assert client.get("/healthz", HTTP_HOST="10.0.0.5").status_code == 200
+    # Pages still refuse a host they do not serve.
+    assert client.get("/", HTTP_HOST="10.0.0.5").status_code == 400
+
+
 @pytest.fixture
 def broker_down():
     # Nothing listens on port 1: the broker is unreachable, as when Redis has stopped.

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: bounds every wait for the database, and a lost one answers 503 (README, "Failures").
     "config.unavailable.DatabaseUnavailableMiddleware",
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
