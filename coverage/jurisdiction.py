@@ -1,5 +1,6 @@
 """Who may see what: a regulator their region and everything below it, an administrator
-their own organisation. Every view, export and API endpoint reads through these."""
+their own organisation. Every view, export, API endpoint, command and page of every part
+reads through these; no other module asks the memberships who may see or change something."""
 
 from functools import reduce
 from operator import or_
@@ -8,7 +9,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from coverage.models import Enterprise, Membership, Region
+from coverage.models import Enterprise, Membership, Region, TrainingSession
+
+ADMINISTRATOR_ROLES = (Membership.Role.ENTERPRISE_ADMIN, Membership.Role.INSTITUTION_ADMIN)
 
 
 def _regulated_paths(user) -> list[str]:
@@ -21,6 +24,25 @@ def _regulated_paths(user) -> list[str]:
         )
         user._regulated_paths = memberships
     return memberships
+
+
+def regulator_memberships(user) -> QuerySet[Membership]:
+    """The user's regulator memberships (their regions first by path): what a regulator's
+    pages, API token and default views cover."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, role=Membership.Role.REGULATOR)
+        .select_related("region")
+        .order_by("region__path")
+    )
+
+
+def is_regulator(user) -> bool:
+    """A regulator of some region (or a superuser): may open the regulators' pages."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(_regulated_paths(user))
 
 
 def _under_any(paths: list[str], field: str) -> Q:
@@ -47,10 +69,7 @@ def enterprises_in_scope(user) -> QuerySet[Enterprise]:
         return Enterprise.objects.all()
     condition = Q(
         memberships__user=user,
-        memberships__role__in=[
-            Membership.Role.ENTERPRISE_ADMIN,
-            Membership.Role.INSTITUTION_ADMIN,
-        ],
+        memberships__role__in=ADMINISTRATOR_ROLES,
     )
     paths = _regulated_paths(user)
     if paths:
@@ -75,17 +94,37 @@ def region_in_scope_or_404(user, **lookup) -> Region:
 
 
 def administers(user, enterprise: Enterprise) -> bool:
-    """An administrator of this very organisation (who keeps its roster)."""
+    """An administrator of this very organisation (who keeps its roster, organises its
+    sessions and assigns its courses)."""
     if not user.is_authenticated:
         return False
     return (
         user.is_superuser
         or Membership.objects.filter(
-            user=user,
-            enterprise=enterprise,
-            role__in=[Membership.Role.ENTERPRISE_ADMIN, Membership.Role.INSTITUTION_ADMIN],
+            user=user, enterprise=enterprise, role__in=ADMINISTRATOR_ROLES
         ).exists()
     )
+
+
+def enterprises_administered(user) -> QuerySet[Enterprise]:
+    """The organisations the user administers (every one for a superuser)."""
+    if not user.is_authenticated:
+        return Enterprise.objects.none()
+    if user.is_superuser:
+        return Enterprise.objects.all()
+    return Enterprise.objects.filter(
+        pk__in=Membership.objects.filter(user=user, role__in=ADMINISTRATOR_ROLES).values(
+            "enterprise"
+        )
+    )
+
+
+def sessions_in_scope(user) -> QuerySet[TrainingSession]:
+    """Sessions organised by, or open to, organisations the user may see."""
+    enterprises = enterprises_in_scope(user)
+    return TrainingSession.objects.filter(
+        Q(organiser__in=enterprises) | Q(invited_enterprises__in=enterprises)
+    ).distinct()
 
 
 def sees_full_identifiers(user, enterprise: Enterprise) -> bool:
@@ -119,3 +158,11 @@ def person_files_visible(user, person) -> bool:
         roster_entries__person=person, roster_entries__end_date__isnull=True
     )
     return any(personal_files_visible(user, enterprise) for enterprise in organisations)
+
+
+def own_records_visible(user, person) -> bool:
+    """A person's own learning records (certificates): the person, and superusers; nobody
+    else, not even the organisation's administrators (they follow progress, not papers)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or (person.user_id is not None and person.user_id == user.pk)

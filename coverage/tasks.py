@@ -1,49 +1,8 @@
-from celery import shared_task
-from django.contrib.auth import get_user_model
+"""Celery finds a part's tasks in its root `tasks.py`: this one imports the sub-packages' tasks
+so that the worker registers them (their names stay "coverage.<name>")."""
 
-from coverage.checkin import sessions_verify_ended
-from coverage.models import RosterImport
-from coverage.private_files.tasks import roster_uploads_expire_task  # noqa: F401 (registers it)
-from coverage.roster_files import RosterFileError
-from coverage.roster_import import (
-    roster_import_check,
-    roster_import_commit,
-    roster_import_release,
-)
-from jobs.services import JobError, JobTask
+from coverage.private_files.tasks import roster_uploads_expire_task
+from coverage.rosters.tasks import roster_import_task
+from coverage.sessions.tasks import sessions_verify_ended_task
 
-
-class RosterImportTask(JobTask):
-    def on_abandoned(self, job) -> None:
-        roster_import_release(import_id=job.kwargs["import_id"], error=job.message)
-
-
-@shared_task(bind=True, base=RosterImportTask, name="coverage.roster_import", acks_late=True)
-def roster_import_task(
-    self, import_id: int, mode: str, commit: bool, user_id: int | None = None
-) -> dict:
-    """Check (preview) or commit a stored roster file; safe to run twice."""
-    roster_import = RosterImport.objects.select_related("enterprise").get(pk=import_id)
-    if roster_import.mode != mode and roster_import.status != RosterImport.Status.COMMITTED:
-        roster_import.mode = mode
-        roster_import.save(update_fields=["mode"])
-    try:
-        if commit:
-            result = roster_import_commit(
-                record=roster_import, user=_user(user_id), progress=self.report
-            )
-        else:
-            result = roster_import_check(record=roster_import, progress=self.report)
-    except RosterFileError as error:
-        raise JobError(str(error)) from error
-    return result.counts()
-
-
-def _user(user_id: int | None):
-    return get_user_model().objects.filter(pk=user_id).first() if user_id else None
-
-
-@shared_task(name="coverage.sessions_verify_ended")
-def sessions_verify_ended_task() -> int:
-    """Periodic (beat): turn attendance at ended sessions into training records; safe to rerun."""
-    return sessions_verify_ended()
+__all__ = ["roster_import_task", "roster_uploads_expire_task", "sessions_verify_ended_task"]

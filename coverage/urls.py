@@ -1,13 +1,17 @@
+"""The `coverage` namespace, under /coverage/: the sub-packages' patterns side by side (their
+names stay `coverage:<name>`), the private-file downloads in their own `private_files`."""
+
 from django.urls import include, path
 
-from coverage import views
+from coverage.dashboards import urls as dashboards
+from coverage.rosters import urls as rosters
+from coverage.sessions import urls as sessions
 
 app_name = "coverage"
 
 urlpatterns = [
-    path("regions/<str:code>/", views.region_detail, name="region_detail"),
-    path("enterprises/<str:credit_code>/", views.enterprise_detail, name="enterprise_detail"),
-    path("", include("coverage.import_urls")),
-    path("", include("coverage.session_urls")),
+    *dashboards.urlpatterns,
+    *rosters.urlpatterns,
+    *sessions.urlpatterns,
     path("", include("coverage.private_files.urls")),
 ]

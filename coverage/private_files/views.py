@@ -5,7 +5,7 @@ X-Accel-Redirect cannot serve them, since the stored files are ciphertext."""
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
-from coverage.exports import client_ip
+from coverage.audit.client_ip import client_ip
 from coverage.jurisdiction import enterprise_files_or_404, person_files_visible
 from coverage.models import RosterImport, TrainingRecord
 from coverage.private_files.services import private_file_download

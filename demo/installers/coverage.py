@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import ric
 
-from coverage.checkin import attendance_check_in, session_verify
 from coverage.models import (
     Enterprise,
     Industry,
@@ -25,6 +24,7 @@ from coverage.services import (
     training_record,
     training_target_default,
 )
+from coverage.sessions.services import attendance_check_in, session_verify
 from demo.content import content_load
 
 _CONTENT = content_load("coverage")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.sms import Purpose, SmsSendError, sms_send
-from coverage.client_ip import client_ip
+from coverage.audit.client_ip import client_ip
 from coverage.identifiers import mobile_to_e164
 
 

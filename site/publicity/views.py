@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coverage.exports import table_export
-from coverage.jurisdiction import regions_in_scope
-from coverage.models import Membership, Region
+from coverage.audit.exports import table_export
+from coverage.jurisdiction import is_regulator, regions_in_scope, regulator_memberships
+from coverage.models import Region
 from publicity.forms import TrackingForm
 from publicity.selectors import base_tracking, campaign_tracking, page_search
 
@@ -18,12 +18,7 @@ def search(request):
 
 
 def _default_region(user) -> Region:
-    membership = (
-        Membership.objects.filter(user=user, role=Membership.Role.REGULATOR)
-        .select_related("region")
-        .order_by("region__path")
-        .first()
-    )
+    membership = regulator_memberships(user).first()
     if membership:
         return membership.region
     return Region.objects.filter(level=Region.Level.PROVINCE).order_by("path").first()
@@ -60,10 +55,7 @@ def tracking(request):
     """The plan's publicity duties in a regulator's region: campaigns per key industry in a
     year, and a filed warning-education base in every city and county."""
     user = request.user
-    if not (
-        user.is_superuser
-        or Membership.objects.filter(user=user, role=Membership.Role.REGULATOR).exists()
-    ):
+    if not is_regulator(user):
         raise PermissionDenied
     regions = regions_in_scope(user)
     form = TrackingForm(request.GET, regions=regions, default_region=_default_region(user))

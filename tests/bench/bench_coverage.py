@@ -106,11 +106,6 @@ def bench_dashboard(*, runs: int) -> None:
 
 
 def bench_roster(*, rows: int, runs: int, seed: int) -> None:
-    try:
-        from coverage import roster_import  # noqa: F401
-    except ImportError:
-        print("\n2. Roster import: coverage/roster_import.py does not exist yet; not measured.")
-        return
     from tests.bench.roster import roster_measure
 
     print(

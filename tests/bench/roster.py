@@ -61,7 +61,7 @@ def roster_rows(*, count: int, seed: int) -> tuple[list, int]:
     """`count` rows for one enterprise, and how many of them are new people: the first half
     are people already stored (with their stored names), the rest never seen."""
     from coverage.models import Person
-    from coverage.roster_files import ROLE_LABELS, RosterRow
+    from coverage.rosters.files import ROLE_LABELS, RosterRow
 
     rng = np.random.default_rng(seed)
     stored = Person.objects.count()
@@ -93,7 +93,7 @@ def roster_rows(*, count: int, seed: int) -> tuple[list, int]:
 
 def _import_once(enterprise, rows, *, new_people: int) -> tuple[float, object]:
     from coverage.models import Person
-    from coverage.roster_import import roster_import
+    from coverage.rosters.services import roster_import
 
     try:
         with transaction.atomic():

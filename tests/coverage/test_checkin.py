@@ -5,13 +5,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coverage import checkin_tokens
-from coverage.checkin import (
-    attendance_check_in,
-    attendance_manual_add,
-    attendance_remove,
-    sessions_verify_ended,
-)
 from coverage.models import (
     Attendance,
     AttendanceChange,
@@ -26,6 +19,13 @@ from coverage.models import (
 )
 from coverage.selectors import coverage_totals
 from coverage.services import person_save, training_target_default
+from coverage.sessions import tokens as checkin_tokens
+from coverage.sessions.services import (
+    attendance_check_in,
+    attendance_manual_add,
+    attendance_remove,
+    sessions_verify_ended,
+)
 from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 
@@ -245,7 +245,7 @@ def test_one_phone_checking_in_several_people_is_flagged(setting):
 
 
 def test_check_in_far_from_the_venue_is_flagged(setting):
-    from coverage.checkin import Location
+    from coverage.sessions.services import Location
 
     attendance, _ = attendance_check_in(
         session=setting["session"],
@@ -436,7 +436,7 @@ def test_session_list_and_calendar(client, setting, django_assert_max_num_querie
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_periodic_verification_runs_on_a_real_worker(celery_worker_process, setting):
-    from coverage.tasks import sessions_verify_ended_task
+    from coverage.sessions.tasks import sessions_verify_ended_task
 
     session = setting["session"]
     session.starts_at -= datetime.timedelta(hours=4)

@@ -11,9 +11,9 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from coverage.checkin import attendance_check_in
 from coverage.models import Attendance, Role, RosterEntry, TrainingSession
 from coverage.services import person_save
+from coverage.sessions.services import attendance_check_in
 from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory
 

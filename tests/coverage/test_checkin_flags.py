@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from coverage import checkin_tokens
-from coverage.checkin import Location, attendance_check_in
 from coverage.models import Attendance, Person, Role, RosterEntry, TrainingSession
 from coverage.pii import pii_encrypt, pii_lookup_hash
+from coverage.sessions import tokens as checkin_tokens
+from coverage.sessions.services import Location, attendance_check_in
 from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory
 

@@ -14,9 +14,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from accounts.models import User
-from coverage import checkin_tokens
 from coverage.models import Attendance, Person, Role, RosterEntry, TrainingSession
 from coverage.pii import pii_encrypt, pii_lookup_hash
+from coverage.sessions import tokens as checkin_tokens
 from tests.factories import EnterpriseFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]

@@ -1,7 +1,7 @@
 import pytest
 
-from coverage import checkin_tokens as tokens
 from coverage.models import TrainingSession
+from coverage.sessions import tokens
 
 T0 = 1_790_000_020.0  # a fixed clock, 10 s into a 15-second step (1_790_000_010 % 15 == 0)
 

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from coverage.client_ip import client_ip
+from coverage.audit.client_ip import client_ip
 from coverage.models import AuditLog, TrainingSession
 from tests.factories import MembershipFactory
 

@@ -16,8 +16,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 from stdnum.cn import ric
 
+from coverage.dashboards.report import coverage_report, coverage_report_table
 from coverage.models import AuditLog, Enterprise, Role, RosterEntry, TrainingTarget
-from coverage.report import coverage_report, coverage_report_table
 from coverage.services import person_save, training_record, training_target_default
 from tests.celery_worker import database_url
 from tests.factories import EnterpriseFactory, IndustryFactory

@@ -1,8 +1,21 @@
-import pytest
-from django.urls import reverse
+import datetime
 
-from coverage.jurisdiction import enterprises_in_scope, regions_in_scope
-from coverage.models import Membership
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils import timezone
+
+from coverage.jurisdiction import (
+    administers,
+    enterprises_administered,
+    enterprises_in_scope,
+    is_regulator,
+    own_records_visible,
+    regions_in_scope,
+    regulator_memberships,
+    sessions_in_scope,
+)
+from coverage.models import Membership, Person, TrainingSession
 from coverage.services import training_target_default
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 
@@ -112,3 +125,106 @@ def test_region_page_query_count_does_not_grow_with_enterprises(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(region_url("220100"))
     assert response.context["page"].paginator.count == 32
+
+
+def admin_of(enterprise, role=Membership.Role.ENTERPRISE_ADMIN):
+    return MembershipFactory(role=role, enterprise=enterprise, region=None).user
+
+
+def test_administers_only_their_own_organisation(world):
+    admin = admin_of(world["nanguan"])
+    school = admin_of(world["kuancheng"], role=Membership.Role.INSTITUTION_ADMIN)
+    regulator = regulator_of(world["regions"]["220102"])
+    assert administers(admin, world["nanguan"])
+    assert not administers(admin, world["kuancheng"])
+    assert administers(school, world["kuancheng"])
+    # A regulator sees the organisation but does not keep its roster.
+    assert not administers(regulator, world["nanguan"])
+    assert not administers(AnonymousUser(), world["nanguan"])
+    assert administers(UserFactory(is_superuser=True), world["changyi"])
+
+
+def test_enterprises_administered_are_those_the_user_administers(world):
+    admin = admin_of(world["nanguan"])
+    MembershipFactory(
+        user=admin,
+        role=Membership.Role.INSTITUTION_ADMIN,
+        enterprise=world["kuancheng"],
+        region=None,
+    )
+    # Regulating a region makes its organisations visible, not administered.
+    MembershipFactory(
+        user=admin,
+        role=Membership.Role.REGULATOR,
+        enterprise=None,
+        region=world["regions"]["220202"],
+    )
+    assert set(enterprises_administered(admin)) == {world["nanguan"], world["kuancheng"]}
+    assert not enterprises_administered(AnonymousUser()).exists()
+    assert enterprises_administered(UserFactory(is_superuser=True)).count() == 3
+
+
+def test_is_regulator_and_regulator_memberships(world):
+    regulator = regulator_of(world["regions"]["220202"])
+    MembershipFactory(
+        user=regulator,
+        role=Membership.Role.REGULATOR,
+        enterprise=None,
+        region=world["regions"]["220102"],
+    )
+    assert is_regulator(regulator)
+    assert [m.region.code for m in regulator_memberships(regulator)] == ["220102", "220202"]
+    admin = admin_of(world["nanguan"])
+    assert not is_regulator(admin)
+    assert not regulator_memberships(admin).exists()
+    assert not is_regulator(AnonymousUser())
+    assert is_regulator(UserFactory(is_superuser=True))
+
+
+def test_sessions_in_scope_are_organised_by_or_open_to_organisations_in_scope(world):
+    start = timezone.now()
+
+    def session(organiser, *invited):
+        created = TrainingSession.objects.create(
+            organiser=organiser,
+            title=f"{organiser.name}培训",
+            venue="会议室",
+            region=organiser.region,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+            min_minutes=30,
+        )
+        created.invited_enterprises.set(invited)
+        return created
+
+    own = session(world["nanguan"])
+    open_to_nanguan = session(world["changyi"], world["nanguan"], world["kuancheng"])
+    elsewhere = session(world["changyi"])
+    admin = admin_of(world["nanguan"])
+    assert set(sessions_in_scope(admin)) == {own, open_to_nanguan}
+    # Invited twice over (two organisations in scope), listed once.
+    county_and_neighbour = regulator_of(world["regions"]["220102"])
+    MembershipFactory(
+        user=county_and_neighbour,
+        role=Membership.Role.REGULATOR,
+        enterprise=None,
+        region=world["regions"]["220103"],
+    )
+    assert sorted(s.pk for s in sessions_in_scope(county_and_neighbour)) == sorted(
+        [own.pk, open_to_nanguan.pk]
+    )
+    assert set(sessions_in_scope(regulator_of(world["regions"]["220202"]))) == {
+        open_to_nanguan,
+        elsewhere,
+    }
+    assert not sessions_in_scope(AnonymousUser()).exists()
+
+
+def test_own_records_are_visible_to_the_person_and_superusers_only(world):
+    owner, admin = UserFactory(), admin_of(world["nanguan"])
+    person = Person(name="张三", user=owner)
+    assert own_records_visible(owner, person)
+    assert own_records_visible(UserFactory(is_superuser=True), person)
+    assert not own_records_visible(admin, person)
+    assert not own_records_visible(AnonymousUser(), person)
+    assert not own_records_visible(UserFactory(), Person(name="李四", user=None))

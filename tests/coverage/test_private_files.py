@@ -347,5 +347,7 @@ def test_an_uploaded_roster_is_never_in_a_public_folder_even_before_commit(admin
 
     # The field's own instance (made when models load; tests that change STORAGES make new ones).
     assert isinstance(record.file.storage, type(private))
-    assert Path(record.file.storage.inner.path(record.file.name)).is_relative_to(settings.PRIVATE_ROOT)
+    assert Path(record.file.storage.inner.path(record.file.name)).is_relative_to(
+        settings.PRIVATE_ROOT
+    )
     assert not Path(settings.PRIVATE_ROOT).is_relative_to(settings.MEDIA_ROOT)

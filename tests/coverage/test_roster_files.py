@@ -9,7 +9,8 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from coverage.identifiers import id_number_mangled_by_excel
-from coverage.roster_files import RosterFileError, RosterRow, read_roster, roster_template_bytes
+from coverage.rosters.files import RosterFileError, RosterRow, read_roster
+from coverage.rosters.template import roster_template_bytes
 from tests.data.make_roster_files import BOM, GBK, NUMERIC, id_number
 
 DATA = Path(__file__).resolve().parents[1] / "data"

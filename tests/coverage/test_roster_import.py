@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 
 from coverage.models import Person, Role, RosterEntry, RosterImport
 from coverage.pii import pii_lookup_hash
-from coverage.roster_files import RosterRow, read_roster
-from coverage.roster_import import roster_import
+from coverage.rosters.files import RosterRow, read_roster
+from coverage.rosters.services import roster_import
 from coverage.services import person_find, person_save
 from tests.data.make_roster_files import DUPLICATE, FORMULA, GBK, NUMERIC, id_number
 from tests.factories import EnterpriseFactory

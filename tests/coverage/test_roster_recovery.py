@@ -14,8 +14,8 @@ from django.utils import timezone
 
 import config.settings.test as test_settings
 from coverage.models import AuditLog, Membership, Person, RosterEntry, RosterImport
-from coverage.roster_import import roster_import_commit, roster_import_commit_claim
-from coverage.tasks import roster_import_task
+from coverage.rosters.services import roster_import_commit, roster_import_commit_claim
+from coverage.rosters.tasks import roster_import_task
 from jobs.models import Job
 from jobs.services import jobs_requeue_stale
 from tests.celery_worker import REFUSING_BROKERS, broker_refusing

@@ -92,7 +92,7 @@ def test_an_unusable_file_fails_the_job_with_the_reason(celery_worker_process):
         filename="坏.csv",
         file=SimpleUploadedFile("坏.csv", "姓名,电话\n张三,1\n".encode()),
     )
-    from coverage.tasks import roster_import_task
+    from coverage.rosters.tasks import roster_import_task
     from jobs.services import job_start
 
     job = finished(

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from accounts import sms
-from coverage import checkin_tokens
 from coverage.models import Attendance, Membership, Role, RosterEntry, TrainingSession
 from coverage.services import person_save
+from coverage.sessions import tokens as checkin_tokens
 from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 

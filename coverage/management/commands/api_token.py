@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from coverage.identifiers import mobile_to_e164
-from coverage.models import Membership
+from coverage.jurisdiction import regulator_memberships
 
 
 class Command(BaseCommand):
@@ -39,11 +39,7 @@ class Command(BaseCommand):
                 options,
             )
             return
-        memberships = list(
-            Membership.objects.filter(user=user, role=Membership.Role.REGULATOR)
-            .select_related("region")
-            .order_by("region__path")
-        )
+        memberships = list(regulator_memberships(user))
         if not memberships:
             raise CommandError(
                 _(

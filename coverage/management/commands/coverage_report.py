@@ -4,9 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from coverage.exports import CSV, XLSX, table_bytes
+from coverage.audit.exports import CSV, XLSX, table_bytes
+from coverage.dashboards.report import coverage_report, coverage_report_table
 from coverage.models import AuditLog, Region, TrainingTarget
-from coverage.report import coverage_report, coverage_report_table
 from coverage.selectors import target_current
 from coverage.services import audit_log
 

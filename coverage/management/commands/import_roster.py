@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from coverage.identifiers import clean_credit_code
 from coverage.models import Enterprise, RosterImport
-from coverage.roster_files import RosterFileError, read_roster
-from coverage.roster_import import roster_import, roster_import_commit
+from coverage.rosters.files import RosterFileError, read_roster
+from coverage.rosters.services import roster_import, roster_import_commit
 
 EXIT_REJECTED = 1
 EXIT_UNUSABLE = 2

@@ -12,13 +12,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coverage.exports import CONTENT_TYPES, XLSX, table_export
-from coverage.forms import RosterUploadForm
-from coverage.jurisdiction import enterprise_in_scope_or_404, personal_files_visible
+from coverage.audit.exports import CONTENT_TYPES, XLSX, table_export
+from coverage.jurisdiction import administers, enterprise_in_scope_or_404, personal_files_visible
 from coverage.models import Enterprise, RosterImport
-from coverage.roster_files import RosterFileError, roster_template_bytes
-from coverage.roster_import import (
-    roster_import_allowed,
+from coverage.rosters.files import RosterFileError
+from coverage.rosters.forms import RosterUploadForm
+from coverage.rosters.services import (
     roster_import_check,
     roster_import_commit,
     roster_import_commit_claim,
@@ -26,7 +25,8 @@ from coverage.roster_import import (
     roster_import_rejected_rows,
     roster_import_rows,
 )
-from coverage.tasks import roster_import_task
+from coverage.rosters.tasks import roster_import_task
+from coverage.rosters.template import roster_template_bytes
 from jobs.models import Job
 from jobs.services import job_start
 
@@ -38,7 +38,7 @@ def _importable_enterprise(request, credit_code: str) -> Enterprise:
     # Outside the user's scope: 404 like a missing one. In scope but only to look at (a
     # regulator): 403, since the page exists and the user may know it does.
     enterprise = enterprise_in_scope_or_404(request.user, credit_code=credit_code)
-    if not roster_import_allowed(user=request.user, enterprise=enterprise):
+    if not administers(request.user, enterprise):
         raise PermissionDenied(_("Only the administrators of this organisation import its roster."))
     return enterprise
 
@@ -209,7 +209,7 @@ def roster_import_history(request, credit_code):
         {
             "enterprise": enterprise,
             "page": page,
-            "can_import": roster_import_allowed(user=request.user, enterprise=enterprise),
+            "can_import": administers(request.user, enterprise),
             "can_download": personal_files_visible(request.user, enterprise),
             "retention_days": settings.ROSTER_UPLOAD_RETENTION_DAYS,
         },

@@ -1,17 +1,11 @@
-"""Reads behind the regulator and enterprise dashboards: filters and table rows.
-
-The figures come from coverage.selectors; this module only narrows querysets by the filters a
-user picked and shapes the rows the screen and the exports share.
-"""
-
-from dataclasses import dataclass
+"""The filters of the regulator dashboard's organisation list, and the target a user picked."""
 
 from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Enterprise, Industry, Region, TrainingTarget
-from coverage.selectors import Figures, RegionFigures, target_current
+from coverage.selectors import target_current
 
 
 class Status:
@@ -75,69 +69,3 @@ def target_choice(value: str | None) -> TrainingTarget | None:
         if found:
             return found
     return target_current()
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: list
-    rows: list
-
-
-def subregion_table(rows: list[RegionFigures]) -> Table:
-    return Table(
-        headers=[
-            _("Region"),
-            _("Required people"),
-            _("Covered"),
-            _("Coverage %"),
-            _("Key enterprises"),
-            _("Enterprises at 100%"),
-            _("Roster missing"),
-        ],
-        rows=[
-            [
-                row.region.name,
-                row.people.required,
-                row.people.covered,
-                row.people.percent,
-                row.key_enterprises,
-                row.complete_enterprises,
-                row.roster_missing,
-            ]
-            for row in rows
-        ],
-    )
-
-
-def enterprise_table(enterprises) -> Table:
-    return Table(
-        headers=[
-            _("Enterprise"),
-            _("Unified social credit code"),
-            _("Region"),
-            _("Industry"),
-            _("Required people"),
-            _("Covered"),
-            _("Coverage %"),
-        ],
-        rows=[
-            [
-                e.name,
-                e.credit_code,
-                e.region.name,
-                e.industry.name if e.industry else "",
-                e.required,
-                e.covered,
-                e.percent,
-            ]
-            for e in enterprises
-        ],
-    )
-
-
-def breakdown_table(first_header, rows: list[tuple[str, Figures]]) -> Table:
-    """Rows of (label, figures): by role or by industry."""
-    return Table(
-        headers=[first_header, _("Required people"), _("Covered"), _("Coverage %")],
-        rows=[[label, f.required, f.covered, f.percent] for label, f in rows],
-    )

@@ -4,16 +4,9 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from coverage.dashboard import (
-    EnterpriseFilterForm,
-    Table,
-    breakdown_table,
-    enterprise_table,
-    enterprises_filtered,
-    subregion_table,
-    target_choice,
-)
-from coverage.exports import table_export
+from coverage.audit.exports import table_export
+from coverage.dashboards.filters import EnterpriseFilterForm, enterprises_filtered, target_choice
+from coverage.dashboards.tables import Table, breakdown_table, enterprise_table, subregion_table
 from coverage.jurisdiction import (
     enterprise_in_scope_or_404,
     enterprises_in_scope,

@@ -1,56 +1,43 @@
-"""Offline sessions: organiser pages (list, calendar, form, QR screen, attendance) and the
-worker's check-in flow (scan → sign in → confirm identity → checked in)."""
+"""Offline sessions, the organiser's and regulator's pages: list and calendar, form, QR
+screen and print-out, attendance."""
 
 import calendar
 import datetime
-import secrets
 import time
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coverage import checkin_tokens
-from coverage.checkin import (
-    REFUSALS,
+from coverage.audit.exports import table_export
+from coverage.dashboards.tables import Table
+from coverage.jurisdiction import (
+    administers,
+    enterprise_in_scope_or_404,
+    enterprises_administered,
+    sessions_in_scope,
+)
+from coverage.models import Attendance, Enterprise, TrainingSession
+from coverage.sessions import tokens
+from coverage.sessions.forms import ManualAttendanceForm, RemovalForm, SessionForm
+from coverage.sessions.qr import qr_svg
+from coverage.sessions.selectors import session_attendance_count, sessions_listed
+from coverage.sessions.services import (
     CheckinRefused,
-    Location,
-    attendance_check_in,
-    attendance_check_out,
     attendance_manual_add,
     attendance_remove,
-    checkin_window_check,
     minutes_present,
     session_verify,
-    sessions_visible_to,
 )
-from coverage.client_ip import client_ip
-from coverage.dashboard import Table
-from coverage.exports import table_export
-from coverage.jurisdiction import administers, enterprise_in_scope_or_404, enterprises_in_scope
-from coverage.models import Attendance, Enterprise, Membership, Person, TrainingSession
-from coverage.qr import qr_svg
-from coverage.services import BindingRefused, person_bind_account
-from coverage.session_forms import IdentityForm, ManualAttendanceForm, RemovalForm, SessionForm
-
-PENDING_KEY = "pending_checkin"
-PENDING_MAX_AGE = 10 * 60  # a scan keeps its place while the worker signs in and binds
-DEVICE_COOKIE = "yf_device"
-
-
-# --- organiser and regulator pages -------------------------------------------------------
 
 
 def _visible_session(user, pk) -> TrainingSession:
-    sessions = sessions_visible_to(user, enterprises_in_scope(user))
+    sessions = sessions_in_scope(user)
     return get_object_or_404(sessions.select_related("organiser", "region"), pk=pk)
 
 
@@ -61,33 +48,16 @@ def _organised_session(user, pk) -> TrainingSession:
     return session
 
 
-def _organisers_of(user):
-    if user.is_superuser:
-        return Enterprise.objects.all()
-    return Enterprise.objects.filter(
-        memberships__user=user,
-        memberships__role__in=[
-            Membership.Role.ENTERPRISE_ADMIN,
-            Membership.Role.INSTITUTION_ADMIN,
-        ],
-    )
-
-
 @login_required
 def session_list(request):
-    sessions = (
-        sessions_visible_to(request.user, enterprises_in_scope(request.user))
-        .select_related("organiser", "region")
-        .annotate(checked_in=Count("attendances", filter=Q(attendances__removed_at__isnull=True)))
-        .order_by("starts_at")
-    )
+    sessions = sessions_listed(user=request.user)
     today = timezone.localdate()
     try:
         month = datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
         month = today.replace(day=1)
     view = "calendar" if request.GET.get("view") == "calendar" else "list"
-    context = {"view": view, "organisers": list(_organisers_of(request.user)[:20])}
+    context = {"view": view, "organisers": list(enterprises_administered(request.user)[:20])}
     if view == "calendar":
         first = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
         days = calendar.monthrange(month.year, month.month)[1]
@@ -277,7 +247,7 @@ def session_screen(request, pk, direction="in"):
     return render(
         request,
         "coverage/session_screen.html",
-        {"session": session, "direction": direction, "step": checkin_tokens.STEP_SECONDS},
+        {"session": session, "direction": direction, "step": tokens.STEP_SECONDS},
     )
 
 
@@ -285,11 +255,10 @@ def session_screen(request, pk, direction="in"):
 def session_qr(request, pk, direction="in"):
     """The current code for the screen, polled by it; the count of people checked in."""
     session = _organised_session(request.user, pk)
-    token = checkin_tokens.rotating_token(session, direction)
+    token = tokens.rotating_token(session, direction)
     url = _scan_url(request, session, direction, token)
-    filled = "checked_out_at__isnull" if direction == "out" else "checked_in_at__isnull"
-    count = session.attendances.filter(removed_at__isnull=True, **{filled: False}).count()
-    step = checkin_tokens.STEP_SECONDS
+    count = session_attendance_count(session=session, direction=direction)
+    step = tokens.STEP_SECONDS
     response = JsonResponse(
         {"svg": qr_svg(url), "url": url, "count": count, "expires_in": step - time.time() % step}
     )
@@ -300,148 +269,9 @@ def session_qr(request, pk, direction="in"):
 @login_required
 def session_print(request, pk, direction="in"):
     session = _organised_session(request.user, pk)
-    url = _scan_url(request, session, direction, checkin_tokens.static_token(session, direction))
+    url = _scan_url(request, session, direction, tokens.static_token(session, direction))
     return render(
         request,
         "coverage/session_print.html",
         {"session": session, "direction": direction, "svg": qr_svg(url), "url": url},
     )
-
-
-# --- the worker's check-in flow --------------------------------------------------------
-
-
-def _refusal(request, message, *, status=200, session=None):
-    return render(
-        request,
-        "coverage/checkin_refused.html",
-        {"message": message, "session": session},
-        status=status,
-    )
-
-
-def checkin_scan(request, pk, direction, token):
-    """What the QR code opens: the token is checked now, at the venue, then kept for the
-    few minutes that signing in and confirming identity may take."""
-    session = TrainingSession.objects.filter(pk=pk).first()
-    method = session and checkin_tokens.token_check(session, direction, token)
-    if not method:
-        # Forged, expired, or for a session that does not exist: one message for all.
-        return _refusal(request, REFUSALS["expired"], status=403)
-    try:
-        checkin_window_check(session=session, direction=direction)
-    except CheckinRefused as refusal:
-        return _refusal(request, refusal.message, session=session)
-    request.session[PENDING_KEY] = {
-        "session": session.pk,
-        "direction": direction,
-        "method": method,
-        "scanned_at": time.time(),
-    }
-    response = redirect("coverage:checkin_confirm", pk=session.pk)
-    if DEVICE_COOKIE not in request.COOKIES:
-        # Tells one phone from another, to flag one phone checking in a whole team.
-        response.set_cookie(
-            DEVICE_COOKIE,
-            secrets.token_urlsafe(16),
-            max_age=2 * 365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    return response
-
-
-def _pending(request, session) -> dict | None:
-    pending = request.session.get(PENDING_KEY)
-    if (
-        not pending
-        or pending.get("session") != session.pk
-        or time.time() - pending.get("scanned_at", 0) > PENDING_MAX_AGE
-    ):
-        return None
-    return pending
-
-
-@login_required
-def checkin_confirm(request, pk):
-    session = get_object_or_404(TrainingSession.objects.select_related("organiser"), pk=pk)
-    person = Person.objects.filter(user=request.user).first()
-    existing = Attendance.objects.filter(session=session, person=person).first() if person else None
-    pending = _pending(request, session)
-    if pending is None:
-        if existing:
-            return render(request, "coverage/checkin_done.html", {"attendance": existing})
-        return _refusal(request, REFUSALS["expired"], session=session)
-    if person is None:
-        return redirect(f"{reverse('coverage:identity_bind')}?next={request.path}")
-
-    direction = pending["direction"]
-    if direction == "in" and existing and not existing.removed_at:
-        return render(request, "coverage/checkin_done.html", {"attendance": existing})
-    if request.method != "POST":
-        return render(
-            request,
-            "coverage/checkin_confirm.html",
-            {"session": session, "person": person, "direction": direction},
-        )
-    try:
-        if direction == "out":
-            attendance = attendance_check_out(
-                session=session, person=person, method=pending["method"]
-            )
-        else:
-            attendance, _created = attendance_check_in(
-                session=session,
-                person=person,
-                method=pending["method"],
-                device=request.COOKIES.get(DEVICE_COOKIE, ""),
-                ip_address=client_ip(request),
-                location=_location(request.POST),
-            )
-    except CheckinRefused as refusal:
-        return _refusal(request, refusal.message, session=session)
-    request.session.pop(PENDING_KEY, None)
-    return redirect("coverage:checkin_done", pk=attendance.pk)
-
-
-def _location(data) -> Location | None:
-    try:
-        latitude, longitude = float(data["latitude"]), float(data["longitude"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    if -90 <= latitude <= 90 and -180 <= longitude <= 180:
-        return Location(latitude, longitude)
-    return None
-
-
-@login_required
-def checkin_done(request, pk):
-    attendance = get_object_or_404(
-        Attendance.objects.select_related("session", "person"), pk=pk, person__user=request.user
-    )
-    return render(request, "coverage/checkin_done.html", {"attendance": attendance})
-
-
-@login_required
-def identity_bind(request):
-    next_url = request.GET.get("next") or request.POST.get("next") or reverse("accounts:home")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("accounts:home")
-    if Person.objects.filter(user=request.user).exists():
-        return redirect(next_url)
-    form = IdentityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not ratelimit.consume(request, action="bind_identity", user=request.user):
-            form.add_error(None, _("Too many attempts. Please try again in an hour."))
-        else:
-            try:
-                person_bind_account(
-                    user=request.user,
-                    id_number=form.cleaned_data["id_number"],
-                    name=form.cleaned_data["name"],
-                )
-                return redirect(next_url)
-            except BindingRefused as refusal:
-                form.add_error(None, refusal.message)
-    return render(request, "coverage/identity_bind.html", {"form": form, "next": next_url})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coverage import api
+from coverage.api import views as api
 
 app_name = "api"
 

@@ -1,7 +1,11 @@
-# Roster import pages (upload, preview, commit, template, rejected rows), under /coverage/.
+"""Roster import pages (upload, preview, commit, template, rejected rows), under /coverage/."""
+
 from django.urls import path
 
-from coverage import import_views as views
+from coverage.rosters import views
+
+# Part of the `coverage` namespace: coverage/urls.py lists these patterns among its own.
+app_name = "coverage"
 
 urlpatterns = [
     path("roster-template.xlsx", views.roster_template, name="roster_template"),

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -350,10 +350,3 @@ def attendance_remove(*, attendance: Attendance, user, reason: str) -> Attendanc
         attendance=attendance, action=AttendanceChange.Action.REMOVE, reason=reason, user=user
     )
     return attendance
-
-
-def sessions_visible_to(user, enterprises: QuerySet[Enterprise]) -> QuerySet[TrainingSession]:
-    """Sessions organised by, or open to, organisations in the user's scope."""
-    return TrainingSession.objects.filter(
-        Q(organiser__in=enterprises) | Q(invited_enterprises__in=enterprises)
-    ).distinct()

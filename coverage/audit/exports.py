@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
-from coverage.client_ip import client_ip  # also imported from here by older callers
+from coverage.audit.client_ip import client_ip
 from coverage.models import AuditLog
 from coverage.services import audit_log
 

@@ -1,0 +1,316 @@
+"""The roster import's set-based writes: people found by keyed hash in chunks, the change
+planned in memory against the current roster, then created and updated in bulk (COPY on
+PostgreSQL), so that a province-sized file stays fast."""
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import BooleanField, DateField, F, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coverage.identifiers import (
+    mask_id_number,
+    mask_mobile,
+)
+from coverage.models import (
+    Enterprise,
+    Person,
+    Role,
+    RosterEntry,
+    RosterImport,
+)
+from coverage.models.people import KEY_ROLES
+from coverage.pii import pii_decrypt, pii_encrypt
+from coverage.rosters.checks import Checked, Flag, ImportResult, Valid
+
+# Rows per query when looking people up: well inside PostgreSQL's and SQLite's parameter
+# limits, few enough round trips for 100,000 rows.
+CHUNK = 5000
+BATCH = 2000
+
+
+@dataclass
+class Known:
+    """What the database holds of a person the file names."""
+
+    pk: int
+    name: str
+    phone_encrypted: str
+    phone_masked: str
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def people_known(hashes: Iterable[str]) -> dict[str, Known]:
+    known: dict[str, Known] = {}
+    for chunk in chunks(sorted(hashes)):
+        for pk, id_hash, name, phone_encrypted, phone_masked in _people_select(chunk):
+            known[id_hash] = Known(pk, name, phone_encrypted, phone_masked)
+    return known
+
+
+def _people_select(hashes: list[str]) -> Iterable[tuple]:
+    return Person.objects.filter(_is_in(Person, "id_number_hash", hashes)).values_list(
+        "pk", "id_number_hash", "name", "phone_encrypted", "phone_masked"
+    )
+
+
+def _is_in(model, name: str, values: list):
+    """`name__in=values`; on PostgreSQL as one array parameter, which psycopg binds far faster
+    than thousands of single ones (Django binds client-side)."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{name}__in": values})
+    column = f"{connection.ops.quote_name(model._meta.db_table)}.{_column(model, name)}"
+    return RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField())
+
+
+# The columns of a new person, in the order `people_new` makes them.
+PERSON_COLUMNS = (
+    "id_number_hash",
+    "id_number_encrypted",
+    "id_number_masked",
+    "name",
+    "phone_encrypted",
+    "phone_masked",
+)
+
+
+def people_new(valid: list[Valid], *, report: Callable[[int], None]) -> list[tuple]:
+    """New people's columns for the rows nobody knows yet (the one per-row cost: encryption)."""
+    people = []
+    for done, v in enumerate(valid, start=1):
+        people.append(
+            (
+                v.id_hash,
+                pii_encrypt(v.id_number),
+                mask_id_number(v.id_number),
+                v.name,
+                pii_encrypt(v.phone),
+                mask_mobile(v.phone) if v.phone else "",
+            )
+        )
+        if done % 1000 == 0:
+            report(done)
+    return people
+
+
+def people_create(people: list[tuple]) -> dict[str, Known]:
+    """Insert new people; one that another import created meanwhile is read back instead."""
+    created: dict[str, Known] = {}
+    if connection.vendor == "postgresql" and people:
+        created = _people_copy(people)
+    elif people:
+        objects = [Person(**dict(zip(PERSON_COLUMNS, values, strict=True))) for values in people]
+        Person.objects.bulk_create(objects, batch_size=BATCH, ignore_conflicts=True)
+    missing = [values[0] for values in people if values[0] not in created]
+    return created | people_known(missing)
+
+
+def _people_copy(people: list[tuple]) -> dict[str, Known]:
+    """PostgreSQL: COPY into a scratch table, then insert what is new (several times faster)."""
+    names = (*PERSON_COLUMNS, "created_at", "updated_at")
+    columns = ", ".join(_column(Person, name) for name in names)
+    table = connection.ops.quote_name(Person._meta.db_table)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE roster_new_people ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY roster_new_people ({columns}) FROM STDIN") as copy:
+            for values in people:
+                copy.write_row((*values, now, now))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM roster_new_people "
+            f"ON CONFLICT ({_column(Person, 'id_number_hash')}) DO NOTHING "
+            f"RETURNING {_column(Person, 'pk')}, {_column(Person, 'id_number_hash')}"
+        )
+        ids = {id_hash: pk for pk, id_hash in cursor.fetchall()}
+        cursor.execute("DROP TABLE roster_new_people")
+    return {
+        values[0]: Known(ids[values[0]], values[3], values[4], values[5])
+        for values in people
+        if values[0] in ids
+    }
+
+
+def _entries_create(
+    entries: list[tuple[int, str, str]],
+    *,
+    enterprise: Enterprise,
+    source_import: RosterImport | None,
+) -> None:
+    """New active entries from (person id, role, department), starting today."""
+    today = timezone.localdate()
+    import_id = source_import.pk if source_import is not None else None
+    if connection.vendor != "postgresql":
+        objects = [
+            RosterEntry(
+                person_id=person_id,
+                enterprise=enterprise,
+                role=role,
+                department=department,
+                start_date=today,
+                source_import_id=import_id,
+            )
+            for person_id, role, department in entries
+        ]
+        RosterEntry.objects.bulk_create(objects, batch_size=BATCH)
+        return
+    names = ("person", "enterprise", "role", "department", "start_date", "source_import")
+    columns = ", ".join(_column(RosterEntry, name) for name in (*names, "created_at", "updated_at"))
+    table = connection.ops.quote_name(RosterEntry._meta.db_table)
+    now = timezone.now()
+    sql = f"COPY {table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for person_id, role, department in entries:
+            copy.write_row((person_id, enterprise.pk, role, department, today, import_id, now, now))
+
+
+def _column(model, name: str) -> str:
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    return connection.ops.quote_name(field.column)
+
+
+def flags_find(valid: list[Valid], known: dict[str, Known], enterprise: Enterprise) -> list[Flag]:
+    rows_by_person = {known[v.id_hash].pk: v for v in valid if v.id_hash in known}
+    flags = []
+    for chunk in chunks(list(rows_by_person)):
+        elsewhere = (
+            RosterEntry.objects.filter(
+                _is_in(RosterEntry, "person", chunk), end_date__isnull=True, role__in=KEY_ROLES
+            )
+            .exclude(enterprise=enterprise)
+            .values_list("person_id", "enterprise__name", "role")
+        )
+        for person_id, enterprise_name, role in elsewhere:
+            v = rows_by_person[person_id]
+            masked = mask_id_number(v.id_number)
+            flags.append(Flag(v.row, v.name, masked, enterprise_name, str(Role(role).label)))
+    flags.sort(key=lambda flag: flag.row)
+    return flags
+
+
+def active_entries(enterprise: Enterprise) -> dict[int, tuple[int, str, str]]:
+    """person id → (entry id, role, department) of the enterprise's active roster."""
+    return {
+        person_id: (pk, role, department)
+        for pk, person_id, role, department in RosterEntry.objects.filter(
+            enterprise=enterprise, end_date__isnull=True
+        ).values_list("pk", "person_id", "role", "department")
+    }
+
+
+@dataclass
+class Plan:
+    result: ImportResult
+    enterprise: Enterprise
+    people_update: list[Person] = field(default_factory=list)
+    # (person id, role, department) of the entries to start
+    entries_create: list[tuple[int, str, str]] = field(default_factory=list)
+    entries_update: list[RosterEntry] = field(default_factory=list)
+    entries_end: list[int] = field(default_factory=list)
+
+
+def plan_make(
+    enterprise: Enterprise,
+    checked: Checked,
+    known: dict[str, Known],
+    active: dict[int, tuple[int, str, str]],
+    mode: str,
+    fresh: dict[str, Known] | None = None,
+) -> Plan:
+    """What applying the rows changes, worked out in memory from the current roster."""
+    fresh = fresh or {}
+    plan = Plan(ImportResult(rejected=list(checked.rejected)), enterprise)
+    result = plan.result
+    now = timezone.now()
+    for v in checked.valid:
+        person = known.get(v.id_hash)
+        if person is None:  # dry run: the person would be created with the entry
+            result.created += 1
+            continue
+        person_changed = v.id_hash not in fresh and _person_update(person, v, plan, now)
+        entry = active.get(person.pk)
+        if entry is None:
+            plan.entries_create.append((person.pk, v.role, v.department))
+            result.created += 1
+            continue
+        entry_id, role, department = entry
+        if role != v.role:
+            # Role history is kept: the old entry ends today, the new one starts today.
+            plan.entries_end.append(entry_id)
+            plan.entries_create.append((person.pk, v.role, v.department or department))
+            result.updated += 1
+        elif v.department and department != v.department:
+            plan.entries_update.append(
+                RosterEntry(pk=entry_id, department=v.department, updated_at=now)
+            )
+            result.updated += 1
+        elif person_changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+
+    if mode == RosterImport.Mode.REPLACE:
+        if checked.unreadable_ids:
+            result.notes.append(
+                _(
+                    "Nobody is taken off the roster, because %(count)s rows have ID numbers "
+                    "that could not be read and may belong to people on it. Correct those rows "
+                    "and import the file again to replace the roster."
+                )
+                % {"count": checked.unreadable_ids}
+            )
+        elif checked.valid or checked.present_hashes:  # an empty list ends nobody
+            in_file = {known[h].pk for h in checked.present_hashes if h in known}
+            in_file |= {known[v.id_hash].pk for v in checked.valid if v.id_hash in known}
+            leaving = [entry[0] for pk, entry in active.items() if pk not in in_file]
+            plan.entries_end.extend(leaving)
+            result.ended = len(leaving)
+    return plan
+
+
+def _person_update(person: Known, v: Valid, plan: Plan, now: datetime.datetime) -> bool:
+    phone_changed = bool(v.phone) and (
+        person.phone_masked != mask_mobile(v.phone)
+        or pii_decrypt(person.phone_encrypted) != v.phone
+    )
+    if person.name == v.name and not phone_changed:
+        return False
+    plan.people_update.append(
+        Person(
+            pk=person.pk,
+            name=v.name,
+            phone_encrypted=pii_encrypt(v.phone) if phone_changed else person.phone_encrypted,
+            phone_masked=mask_mobile(v.phone) if phone_changed else person.phone_masked,
+            updated_at=now,
+        )
+    )
+    return True
+
+
+def plan_apply(plan: Plan, *, source_import: RosterImport | None) -> None:
+    Person.objects.bulk_update(
+        plan.people_update, ["name", "phone_encrypted", "phone_masked", "updated_at"], BATCH
+    )
+    RosterEntry.objects.bulk_update(plan.entries_update, ["department", "updated_at"], BATCH)
+    # roster_entry_end's rule, set-based: ends today, never before the entry started. Ended
+    # before the new entries are created, so a role change never has two active entries.
+    today = Value(timezone.localdate(), output_field=DateField())
+    for chunk in chunks(plan.entries_end):
+        RosterEntry.objects.filter(pk__in=chunk, end_date__isnull=True).update(
+            end_date=Greatest(today, F("start_date")), updated_at=timezone.now()
+        )
+    if plan.entries_create:
+        _entries_create(
+            plan.entries_create, enterprise=plan.enterprise, source_import=source_import
+        )

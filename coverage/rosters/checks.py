@@ -1,0 +1,308 @@
+"""The roster import's row checks: every problem of a row, said so that the user can fix it."""
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from coverage.audit.exports import FORMULA_PREFIXES
+from coverage.identifiers import (
+    clean_id_number,
+    clean_mobile,
+    id_number_mangled_by_excel,
+    mask_id_number,
+    mask_mobile,
+)
+from coverage.models import (
+    Person,
+    Role,
+    RosterEntry,
+    RosterImport,
+)
+from coverage.pii import pii_encrypt, pii_lookup_hash
+from coverage.rosters.files import (
+    COLUMN_LABELS,
+    ROLE_LABELS,
+    RosterRow,
+)
+
+NAME_MAX = Person._meta.get_field("name").max_length
+DEPARTMENT_MAX = RosterEntry._meta.get_field("department").max_length
+
+_ROLE_CODES = {
+    **{_key: role for role in Role for _key in (role.value, role.value.replace("_", ""))},
+    **{label: Role(code) for code, label in ROLE_LABELS.items()},
+    # Labels as enterprises write them, and the English labels of the interface.
+    "分管安全负责人": Role.MANAGER,
+    "分管安全生产负责人": Role.MANAGER,
+    "分管安全工作负责人": Role.MANAGER,
+    "安全管理部门负责人": Role.SAFETY_HEAD,
+    "安全部门主要负责人": Role.SAFETY_HEAD,
+    "安全部门负责人": Role.SAFETY_HEAD,
+    "班组长": Role.TEAM_LEADER,
+    "其它": Role.OTHER,
+    "其他人员": Role.OTHER,
+    "managerinchargeofsafety": Role.MANAGER,
+    "headofthesafetymanagementdepartment": Role.SAFETY_HEAD,
+    "frontlineteamleader": Role.TEAM_LEADER,
+}
+_ROLE_NOISE = re.compile(r"[\s_\-–—]")
+_SPACES = re.compile(r"\s+")
+# A space between two Chinese characters is padding ("张  三" lines up with "欧阳明").
+_CJK_PADDING = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+@dataclass
+class Rejection:
+    row: int
+    column: str
+    message: str
+    # The raw ID number or phone the message quotes: stored masked in the message, and in
+    # full only encrypted (for the owner's rejected-rows file).
+    value: str = ""
+
+    def stored(self) -> dict:
+        """The JSON kept on the import: no raw ID number or phone in plain text."""
+        item = {"row": self.row, "column": self.column, "message": self.message}
+        if self.value:
+            item["message"] = self.message.replace(self.value, _masked(self.value))
+            item["message_encrypted"] = pii_encrypt(self.message)
+        return item
+
+
+def _masked(value: str) -> str:
+    if len(value) == 18:
+        return mask_id_number(value)
+    if len(value) == 11 and value.isdigit():
+        return mask_mobile(value)
+    return f"{value[:3]}{'*' * (len(value) - 5)}{value[-2:]}" if len(value) >= 8 else "*" * 8
+
+
+@dataclass
+class Flag:
+    """A person in the file who is a key role on another organisation's active roster."""
+
+    row: int
+    name: str
+    id_number_masked: str
+    enterprise: str
+    role: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ended: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    flagged: list[Flag] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    def as_dict(self) -> dict:
+        """The command line's --json shape."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "ended": self.ended,
+            "rejected": [
+                {"row": r.row, "column": r.column, "message": r.message} for r in self.rejected
+            ],
+        }
+
+    def counts(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "ended": self.ended,
+            "rejected": len(self.rejected),
+            "flagged": len(self.flagged),
+        }
+
+    @classmethod
+    def from_import(cls, record: RosterImport) -> "ImportResult":
+        counts = record.counts or {}
+        return cls(
+            created=counts.get("created", 0),
+            updated=counts.get("updated", 0),
+            unchanged=counts.get("unchanged", 0),
+            ended=counts.get("ended", 0),
+            rejected=[
+                Rejection(item["row"], item["column"], item["message"]) for item in record.rejected
+            ],
+            flagged=[Flag(**item) for item in record.flagged],
+            notes=list(record.notes),
+            rows=counts.get("rows", 0),
+        )
+
+
+@dataclass
+class Valid:
+    row: int
+    name: str
+    id_number: str
+    phone: str
+    role: str
+    department: str
+    id_hash: str
+
+
+@dataclass
+class Checked:
+    valid: list[Valid]
+    rejected: list[Rejection]
+    # Rejected rows whose ID number was readable: these people are in the file all the same.
+    present_hashes: set[str]
+    unreadable_ids: int
+
+
+def rows_check(rows: list[RosterRow], *, report: Callable[[int], None]) -> Checked:
+    valid: list[Valid] = []
+    rejected: list[Rejection] = []
+    present: set[str] = set()
+    unreadable = 0
+    rows_by_hash: dict[str, list[int]] = defaultdict(list)
+    for done, row in enumerate(rows, start=1):
+        problems: list[Rejection] = []
+        name = _name_clean(row, problems)
+        id_number = _id_clean(row, problems)
+        phone = _phone_clean(row, problems)
+        role = _role_clean(row, problems)
+        department = _department_clean(row, problems)
+        if id_number is None:
+            unreadable += 1
+            rejected.extend(problems)
+        else:
+            id_hash = pii_lookup_hash(id_number)
+            rows_by_hash[id_hash].append(row.row)
+            if problems:
+                present.add(id_hash)
+                rejected.extend(problems)
+            else:
+                valid.append(Valid(row.row, name, id_number, phone, role, department, id_hash))
+        if done % 1000 == 0:
+            report(done)
+    # A person twice in the file: which row is right is the user's call, not ours.
+    duplicates = {h: numbers for h, numbers in rows_by_hash.items() if len(numbers) > 1}
+    if duplicates:
+        for id_hash, numbers in duplicates.items():
+            present.add(id_hash)
+            for number in numbers:
+                others = "、".join(str(n) for n in numbers if n != number)
+                rejected.append(
+                    Rejection(
+                        number,
+                        COLUMN_LABELS["id_number"],
+                        ngettext(
+                            "The same ID number is also in row %(rows)s. Keep one row per "
+                            "person (a person has one role in one organisation) and delete "
+                            "the other.",
+                            "The same ID number is also in rows %(rows)s. Keep one row per "
+                            "person (a person has one role in one organisation) and delete "
+                            "the others.",
+                            len(numbers) - 1,
+                        )
+                        % {"rows": others},
+                    )
+                )
+        valid = [v for v in valid if v.id_hash not in duplicates]
+    order = {label: index for index, label in enumerate(COLUMN_LABELS.values())}
+    rejected.sort(key=lambda r: (r.row, order.get(r.column, 99)))
+    report(len(rows))
+    return Checked(valid, rejected, present, unreadable)
+
+
+def _name_clean(row: RosterRow, problems: list[Rejection]) -> str:
+    name = _CJK_PADDING.sub("", _SPACES.sub(" ", row.name).strip())
+    column = COLUMN_LABELS["name"]
+    if not name:
+        message = _("The name is empty. Enter the person's name as on the ID card.")
+    elif name.startswith(FORMULA_PREFIXES):
+        message = _(
+            "“%(value)s” starts with “%(char)s”, which Excel and WPS run as a formula. "
+            "Enter the name as plain text, as on the ID card."
+        ) % {"value": name, "char": name[0]}
+    elif len(name) > NAME_MAX:
+        message = _("The name is longer than %(max)s characters. Enter only the person's name.") % {
+            "max": NAME_MAX
+        }
+    else:
+        return name
+    problems.append(Rejection(row.row, column, message))
+    return ""
+
+
+def _id_clean(row: RosterRow, problems: list[Rejection]) -> str | None:
+    # Full-width digits come from Chinese input methods; a leading apostrophe from Excel.
+    raw = unicodedata.normalize("NFKC", row.id_number).strip().lstrip("'`")
+    column = COLUMN_LABELS["id_number"]
+    if not raw:
+        message = _("The ID number is empty. Enter the 18-character resident ID number.")
+    elif id_number_mangled_by_excel(raw):
+        message = _(
+            "“%(value)s” is an ID number that Excel has turned into a number, which loses its "
+            "last digits. Format the 身份证号 column as Text (select the column → Format "
+            "Cells → Text), type the ID numbers in again, or copy the roster into the "
+            "template, and upload the file again."
+        ) % {"value": row.id_number}
+        quoted = row.id_number
+    else:
+        try:
+            return clean_id_number(raw)
+        except ValidationError as error:
+            message, quoted = error.messages[0], raw
+    problems.append(Rejection(row.row, column, message, value=quoted if raw else ""))
+    return None
+
+
+def _phone_clean(row: RosterRow, problems: list[Rejection]) -> str:
+    raw = unicodedata.normalize("NFKC", row.phone).strip()
+    if not raw:
+        return ""
+    try:
+        return clean_mobile(raw)
+    except ValidationError as error:
+        hint = _("Leave the cell empty or enter an 11-digit mobile number.")
+        message = f"{error.messages[0]} {hint}"
+        problems.append(Rejection(row.row, COLUMN_LABELS["phone"], message, value=raw))
+        return ""
+
+
+def _role_clean(row: RosterRow, problems: list[Rejection]) -> str:
+    raw = row.role.strip()
+    role = _ROLE_CODES.get(_ROLE_NOISE.sub("", raw).lower()) if raw else None
+    if role is not None:
+        return str(role)
+    choices = "、".join(ROLE_LABELS.values())
+    if not raw:
+        message = _("The role is empty. Enter one of %(choices)s.") % {"choices": choices}
+    else:
+        message = _(
+            "“%(value)s” is not a role. Enter one of %(choices)s (or the codes manager, "
+            "safety_head, team_leader, other)."
+        ) % {"value": raw, "choices": choices}
+    problems.append(Rejection(row.row, COLUMN_LABELS["role"], message))
+    return ""
+
+
+def _department_clean(row: RosterRow, problems: list[Rejection]) -> str:
+    department = _SPACES.sub(" ", row.department).strip()
+    if len(department) > DEPARTMENT_MAX:
+        problems.append(
+            Rejection(
+                row.row,
+                COLUMN_LABELS["department"],
+                _("The department is longer than %(max)s characters. Shorten it.")
+                % {"max": DEPARTMENT_MAX},
+            )
+        )
+    return department

@@ -1,0 +1,165 @@
+"""Offline sessions, the worker's check-in flow: scan → sign in → confirm identity → checked in."""
+
+import secrets
+import time
+
+from allauth.core import ratelimit
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from coverage.audit.client_ip import client_ip
+from coverage.models import Attendance, Person, TrainingSession
+from coverage.services import BindingRefused, person_bind_account
+from coverage.sessions import tokens
+from coverage.sessions.forms import IdentityForm
+from coverage.sessions.services import (
+    REFUSALS,
+    CheckinRefused,
+    Location,
+    attendance_check_in,
+    attendance_check_out,
+    checkin_window_check,
+)
+
+PENDING_KEY = "pending_checkin"
+PENDING_MAX_AGE = 10 * 60  # a scan keeps its place while the worker signs in and binds
+DEVICE_COOKIE = "yf_device"
+
+
+def _refusal(request, message, *, status=200, session=None):
+    return render(
+        request,
+        "coverage/checkin_refused.html",
+        {"message": message, "session": session},
+        status=status,
+    )
+
+
+def checkin_scan(request, pk, direction, token):
+    """What the QR code opens: the token is checked now, at the venue, then kept for the
+    few minutes that signing in and confirming identity may take."""
+    session = TrainingSession.objects.filter(pk=pk).first()
+    method = session and tokens.token_check(session, direction, token)
+    if not method:
+        # Forged, expired, or for a session that does not exist: one message for all.
+        return _refusal(request, REFUSALS["expired"], status=403)
+    try:
+        checkin_window_check(session=session, direction=direction)
+    except CheckinRefused as refusal:
+        return _refusal(request, refusal.message, session=session)
+    request.session[PENDING_KEY] = {
+        "session": session.pk,
+        "direction": direction,
+        "method": method,
+        "scanned_at": time.time(),
+    }
+    response = redirect("coverage:checkin_confirm", pk=session.pk)
+    if DEVICE_COOKIE not in request.COOKIES:
+        # Tells one phone from another, to flag one phone checking in a whole team.
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(16),
+            max_age=2 * 365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+def _pending(request, session) -> dict | None:
+    pending = request.session.get(PENDING_KEY)
+    if (
+        not pending
+        or pending.get("session") != session.pk
+        or time.time() - pending.get("scanned_at", 0) > PENDING_MAX_AGE
+    ):
+        return None
+    return pending
+
+
+@login_required
+def checkin_confirm(request, pk):
+    session = get_object_or_404(TrainingSession.objects.select_related("organiser"), pk=pk)
+    person = Person.objects.filter(user=request.user).first()
+    existing = Attendance.objects.filter(session=session, person=person).first() if person else None
+    pending = _pending(request, session)
+    if pending is None:
+        if existing:
+            return render(request, "coverage/checkin_done.html", {"attendance": existing})
+        return _refusal(request, REFUSALS["expired"], session=session)
+    if person is None:
+        return redirect(f"{reverse('coverage:identity_bind')}?next={request.path}")
+
+    direction = pending["direction"]
+    if direction == "in" and existing and not existing.removed_at:
+        return render(request, "coverage/checkin_done.html", {"attendance": existing})
+    if request.method != "POST":
+        return render(
+            request,
+            "coverage/checkin_confirm.html",
+            {"session": session, "person": person, "direction": direction},
+        )
+    try:
+        if direction == "out":
+            attendance = attendance_check_out(
+                session=session, person=person, method=pending["method"]
+            )
+        else:
+            attendance, _created = attendance_check_in(
+                session=session,
+                person=person,
+                method=pending["method"],
+                device=request.COOKIES.get(DEVICE_COOKIE, ""),
+                ip_address=client_ip(request),
+                location=_location(request.POST),
+            )
+    except CheckinRefused as refusal:
+        return _refusal(request, refusal.message, session=session)
+    request.session.pop(PENDING_KEY, None)
+    return redirect("coverage:checkin_done", pk=attendance.pk)
+
+
+def _location(data) -> Location | None:
+    try:
+        latitude, longitude = float(data["latitude"]), float(data["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+        return Location(latitude, longitude)
+    return None
+
+
+@login_required
+def checkin_done(request, pk):
+    attendance = get_object_or_404(
+        Attendance.objects.select_related("session", "person"), pk=pk, person__user=request.user
+    )
+    return render(request, "coverage/checkin_done.html", {"attendance": attendance})
+
+
+@login_required
+def identity_bind(request):
+    next_url = request.GET.get("next") or request.POST.get("next") or reverse("accounts:home")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("accounts:home")
+    if Person.objects.filter(user=request.user).exists():
+        return redirect(next_url)
+    form = IdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.consume(request, action="bind_identity", user=request.user):
+            form.add_error(None, _("Too many attempts. Please try again in an hour."))
+        else:
+            try:
+                person_bind_account(
+                    user=request.user,
+                    id_number=form.cleaned_data["id_number"],
+                    name=form.cleaned_data["name"],
+                )
+                return redirect(next_url)
+            except BindingRefused as refusal:
+                form.add_error(None, refusal.message)
+    return render(request, "coverage/identity_bind.html", {"form": form, "next": next_url})
