@@ -38,6 +38,14 @@ def regulator_memberships(user) -> QuerySet[Membership]:
     )
 
 
+def memberships_of(user) -> list[Membership]:
+    """All the user's roles (regulator of a region, administrator of an organisation), with
+    their region and organisation: what the navigation links to, in one query."""
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user).select_related("region", "enterprise"))
+
+
 def is_regulator(user) -> bool:
     """A regulator of some region (or a superuser): may open the regulators' pages."""
     if not user.is_authenticated:

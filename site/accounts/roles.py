@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from coverage.jurisdiction import memberships_of
 from coverage.models import Membership
 
 
@@ -20,8 +21,7 @@ def user_roles(user) -> Roles:
     if not user.is_authenticated:
         return Roles()
     roles = Roles(is_editor=user.has_perm("wagtailadmin.access_admin"))
-    memberships = Membership.objects.filter(user=user).select_related("region", "enterprise")
-    for membership in memberships:
+    for membership in memberships_of(user):
         if membership.role == Membership.Role.REGULATOR:
             roles.regulated_regions.append(membership)
         else:

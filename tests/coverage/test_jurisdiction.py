@@ -10,6 +10,7 @@ from coverage.jurisdiction import (
     enterprises_administered,
     enterprises_in_scope,
     is_regulator,
+    memberships_of,
     own_records_visible,
     regions_in_scope,
     regulator_memberships,
@@ -228,3 +229,19 @@ def test_own_records_are_visible_to_the_person_and_superusers_only(world):
     assert not own_records_visible(admin, person)
     assert not own_records_visible(AnonymousUser(), person)
     assert not own_records_visible(UserFactory(), Person(name="李四", user=None))
+
+
+def test_memberships_of_lists_every_role_of_the_user_alone(world, django_assert_num_queries):
+    regulator = regulator_of(world["regions"]["220202"])
+    MembershipFactory(user=regulator, enterprise=world["nanguan"], region=None)
+    admin_of(world["kuancheng"])
+    with django_assert_num_queries(1):
+        found = {
+            (m.role, m.region and m.region.code, m.enterprise and m.enterprise.name)
+            for m in memberships_of(regulator)
+        }
+    assert found == {
+        (Membership.Role.REGULATOR, "220202", None),
+        (Membership.Role.ENTERPRISE_ADMIN, None, "南关企业"),
+    }
+    assert memberships_of(AnonymousUser()) == []
