@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install deps setup run test lint format messages clean bench prod-smoke
+.PHONY: install deps setup run test test-fast lint format messages clean bench prod-smoke
 
 $(INSTALLED): requirements.txt requirements-dev.txt pyproject.toml
 	@PYTHON=$(PYTHON) scripts/system-deps python
@@ -46,6 +46,10 @@ run: deps-run setup
 # deps-test first: what the machine lacks (Chromium, fonts, ffmpeg, gettext, PostgreSQL's initdb).
 test: deps-test install
 	$(BIN)/pytest
+
+# The quick loop while working: everything but the slow, worker and browser tests.
+test-fast: deps-test install
+	$(BIN)/pytest -m "not slow and not browser and not worker"
 
 lint: install
 	$(BIN)/ruff check .

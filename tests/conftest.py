@@ -1,9 +1,22 @@
 import os
 
 import pytest
+from django.conf import settings
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from accounts import sms
-from coverage.services import regions_load_jilin
+
+_TEMPLATE_COPIED = pytest.StashKey[bool]()
+
+# Property tests (hypothesis): remembered failing examples under var/, and no per-example
+# deadline, which a busy 2-core machine would miss for reasons that are not the code's.
+hypothesis_settings.register_profile(
+    "yufang",
+    database=DirectoryBasedExampleDatabase(settings.VAR_DIR / "hypothesis"),
+    deadline=None,
+)
+hypothesis_settings.load_profile("yufang")
 
 
 @pytest.fixture(autouse=True)
@@ -33,10 +46,48 @@ def sms_outbox():
 @pytest.fixture
 def jilin(db):
     """Jilin's region tree as `make run` loads it, keyed by code."""
-    from coverage.models import Region
+    from tests.helpers.regions import jilin_insert
 
-    regions_load_jilin()
-    return {region.code: region for region in Region.objects.all()}
+    return jilin_insert()
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings, django_db_blocker) -> bool:
+    """Start from a copy of the migrated template database when there is one (see
+    tests/helpers/database.py); --create-db migrates from zero."""
+    if request.config.getvalue("create_db"):
+        return False
+    from tests.helpers.database import migrations_digest, template_copy
+
+    with django_db_blocker.unblock():
+        request.config.stash[_TEMPLATE_COPIED] = template_copy(migrations_digest())
+    return request.config.stash[_TEMPLATE_COPIED] or request.config.getvalue("reuse_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    from tests.helpers.database import migrations_digest, run_database_drop, template_save
+
+    copied = request.config.stash.get(_TEMPLATE_COPIED, False)
+    if not copied:
+        with django_db_blocker.unblock():
+            template_save(migrations_digest())
+    yield
+    if copied and not request.config.getvalue("reuse_db"):
+        with django_db_blocker.unblock():
+            run_database_drop()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # A test is marked by what it needs, so a new one needs no marker to be skipped by
+    # `make test-fast`: a real Celery worker (`worker`) or a browser (`browser`).
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "celery_worker_process" in fixtures:
+            item.add_marker(pytest.mark.worker)
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -49,9 +100,24 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(scope="session")
+def videos(tmp_path_factory):
+    """The session's test videos by name (see tests/helpers/media.py)."""
+    from tests.helpers.media import videos_make
+
+    return videos_make(tmp_path_factory.mktemp("videos"))
+
+
+@pytest.fixture(scope="session")
+def long_video(tmp_path_factory):
+    from tests.helpers.media import long_video_make
+
+    return long_video_make(tmp_path_factory.mktemp("long-video"))
+
+
+@pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """One real worker process for the session; tests using it need `transactional_db`."""
-    from tests.celery_worker import WorkerProcess
+    from tests.helpers.celery_worker import WorkerProcess
 
     worker = WorkerProcess(
         tmp_path_factory.mktemp("celery") / "worker.log", include=["tests.jobs.tasks_for_tests"]

@@ -1,5 +1,7 @@
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.models import User
 from coverage.models import Enterprise, Industry, Membership, Region
@@ -14,9 +16,30 @@ def counts():
     }
 
 
+@pytest.fixture(scope="module")
+def demo_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker, demo_media):
+    # Loaded once for the module (it takes seconds) in a transaction rolled back after its last
+    # test; each test runs in a savepoint within it, as Django's TestCase.setUpTestData does.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", verbosity=0)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0)
+def demo(demo_loaded, db, settings, demo_media):
+    # The demo's pictures were made once: renditions must find them.
+    settings.MEDIA_ROOT = demo_media
 
 
 def test_demo_data_covers_jilin_and_every_role(demo):

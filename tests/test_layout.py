@@ -46,6 +46,7 @@ def test_uploads_are_not_in_the_media_package():
     assert not Path(settings.MEDIA_ROOT).resolve().is_relative_to((ROOT / "media").resolve())
 
 
+@pytest.mark.slow
 def test_compose_file_runs_every_service_of_a_node():
     import yaml
 

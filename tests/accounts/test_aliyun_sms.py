@@ -195,7 +195,10 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/"
 
 
-@pytest.mark.parametrize("failure", ["provider error", "wrong secret", "hung", "refused"])
+@pytest.mark.parametrize(
+    "failure",
+    ["provider error", "wrong secret", pytest.param("hung", marks=pytest.mark.slow), "refused"],
+)
 def test_a_failed_sms_is_explained_on_the_sign_in_page(client, aliyun, settings, caplog, failure):
     UserFactory(phone="+8613812345678")
     if failure == "provider error":

@@ -166,6 +166,7 @@ def test_two_wrong_codes_leave_the_right_one_usable(client, sms_outbox):
     assert int(client.session["_auth_user_id"]) == worker.pk
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_wrong_codes_void_the_sign_in_code(live_server, sms_outbox):
     UserFactory(phone="+8613812345678")
@@ -199,6 +200,7 @@ def test_concurrent_wrong_codes_void_the_sign_in_code(live_server, sms_outbox):
     assert response.status_code == 302 or VOID in response.text
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_wrong_codes_void_the_signup_verification_code(live_server, sms_outbox):
     http = requests.Session()

@@ -22,7 +22,10 @@ from django.core.files.storage import default_storage
 from config.object_storage import PrivateObjectStorage, public_read_policy
 from media.models import MediaItem
 from media.services import media_item_transcode
-from tests.media.conftest import H264, _make, _picture, _sound
+from tests.helpers.media import H264, picture, sound, video_make
+
+# A real S3 server (SeaweedFS) for the module, and processes started with its settings.
+pytestmark = pytest.mark.slow
 
 ACCESS_KEY = "yufang-test"
 SECRET_KEY = "yufang-test-secret-0123456789"
@@ -230,7 +233,9 @@ def test_a_video_transcoded_into_object_storage_plays_from_the_bucket(
     }
     settings.MEDIA_VIDEO_LADDER = [(240, 300)]
     settings.MEDIA_HLS_SEGMENT_SECONDS = 1
-    clip = _make(tmp_path / "clip.mp4", *_picture("320x240", 3), *_sound(3), *H264, "-c:a", "aac")
+    clip = video_make(
+        tmp_path / "clip.mp4", *picture("320x240", 3), *sound(3), *H264, "-c:a", "aac"
+    )
     with clip.open("rb") as content:
         item = MediaItem(title="对象存储", type="video")
         item.file.save("clip.mp4", ContentFile(content.read()), save=False)

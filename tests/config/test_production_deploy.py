@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from tests.config.test_settings import PRODUCTION_ENV, manage
+from tests.helpers.manage import PRODUCTION_ENV, manage
 
 EXAMPLE_ENV = settings.BASE_DIR / "docker" / "example.env"
 
@@ -35,6 +35,7 @@ def example_environment() -> dict[str, str]:
     return values
 
 
+@pytest.mark.slow
 def test_example_env_with_its_generated_secrets_passes_the_deployment_check():
     env = example_environment()
     assert env["TRUSTED_PROXY_COUNT"] == "1"
@@ -61,6 +62,7 @@ def test_production_refuses_a_short_pii_hash_key(key):
     )
 
 
+@pytest.mark.slow
 def test_production_accepts_a_hash_key_of_32_characters():
     result = manage("check", env={**PRODUCTION_ENV, "PII_HASH_KEY": "k" * 32})
     assert result.returncode == 0, result.stderr

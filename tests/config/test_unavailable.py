@@ -32,6 +32,8 @@ from tests.config.private_postgres import PrivatePostgres, free_port
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.helpers.identities import id_number
 
+pytestmark = pytest.mark.slow
+
 # Production's default: a hung server costs a request the deadline and the probe's half of it.
 ANSWER_TIMEOUT = 1.0
 CHINESE_503 = "服务暂时不可用"

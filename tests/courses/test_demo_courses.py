@@ -6,7 +6,7 @@ from django.core.management import call_command
 from courses.models import CourseAssignment, CoursePage, Enrolment, Question
 from courses.organisations.selectors import school_courses
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def test_demo_courses_are_complete_and_the_school_course_has_the_plans_content():

@@ -9,22 +9,17 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-from stdnum.cn import ric
 
 from coverage.models import AuditLog, Membership, Role, RosterEntry
 from coverage.services import person_save, training_record, training_target_default
 from tests.factories import EnterpriseFactory, IndustryFactory, MembershipFactory, UserFactory
+from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
 
 
-def make_id(n: int) -> str:
-    body = f"22010219900101{n:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
 def staff(enterprise, role, n, trained_on=None):
-    person = person_save(id_number=make_id(n), name=f"职工{n}")[0]
+    person = person_save(id_number=id_number(n), name=f"职工{n}")[0]
     RosterEntry.objects.create(
         person=person, enterprise=enterprise, role=role, start_date=datetime.date(2021, 3, 1)
     )

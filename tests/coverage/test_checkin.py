@@ -26,8 +26,8 @@ from coverage.sessions.services import (
     attendance_remove,
     sessions_verify_ended,
 )
-from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
+from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -57,14 +57,14 @@ def setting(jilin):
         min_minutes=60,
     )
     session.targets.add(target)
-    worker, _ = person_save(id_number=make_id(1), name="张三", phone="13800000001")
+    worker, _ = person_save(id_number=id_number(1), name="张三", phone="13800000001")
     RosterEntry.objects.create(
         person=worker,
         enterprise=organiser,
         role=Role.TEAM_LEADER,
         start_date=datetime.date(2021, 1, 1),
     )
-    outsider, _ = person_save(id_number=make_id(2), name="李四")
+    outsider, _ = person_save(id_number=id_number(2), name="李四")
     RosterEntry.objects.create(
         person=outsider, enterprise=other, role=Role.MANAGER, start_date=datetime.date(2021, 1, 1)
     )
@@ -99,7 +99,7 @@ def test_scan_sign_in_bind_and_check_in(client, setting):
     client.force_login(user)
     response = client.get(confirm)
     assert response.url.startswith(reverse("coverage:identity_bind"))
-    response = client.post(response.url, {"name": "张三", "id_number": make_id(1).lower()})
+    response = client.post(response.url, {"name": "张三", "id_number": id_number(1).lower()})
     assert response.status_code == 302 and response.url == confirm
     assert Person.objects.get(user=user) == setting["worker"]
 
@@ -119,7 +119,7 @@ def test_rescanning_shows_the_same_check_in(client, setting):
     session = setting["session"]
     user = UserFactory()
     client.force_login(user)
-    bind(client, "张三", make_id(1))
+    bind(client, "张三", id_number(1))
     confirm = client.get(scan_url(session)).url
     client.post(confirm)
     first = Attendance.objects.get()
@@ -156,7 +156,7 @@ def test_scan_kept_for_sign_in_but_not_forever(client, setting, settings):
         confirm = client.get(scan_url(session)).url
         traveller.shift(datetime.timedelta(minutes=11))
         client.force_login(UserFactory())
-        bind(client, "张三", make_id(1))
+        bind(client, "张三", id_number(1))
         response = client.get(confirm)
     assert "coverage/checkin_refused.html" in [t.name for t in response.templates]
 
@@ -177,7 +177,7 @@ def test_session_not_open_or_closed(client, setting):
 
 def test_person_not_invited_is_refused(client, setting):
     client.force_login(UserFactory())
-    bind(client, "李四", make_id(2))
+    bind(client, "李四", id_number(2))
     confirm = client.get(scan_url(setting["session"])).url
     response = client.post(confirm)
     assert response.status_code == 200
@@ -187,8 +187,8 @@ def test_person_not_invited_is_refused(client, setting):
 
 def test_binding_refusals_do_not_reveal_the_roster(client, setting):
     client.force_login(UserFactory())
-    wrong_name = bind(client, "王五", make_id(1))
-    unknown_id = bind(client, "王五", make_id(77))
+    wrong_name = bind(client, "王五", id_number(1))
+    unknown_id = bind(client, "王五", id_number(77))
     first = re.search(r'role="alert">(.*?)</div>', wrong_name.text, re.S).group(1)
     second = re.search(r'role="alert">(.*?)</div>', unknown_id.text, re.S).group(1)
     assert first == second
@@ -198,14 +198,14 @@ def test_binding_refusals_do_not_reveal_the_roster(client, setting):
 def test_identity_is_never_rebound_silently(client, setting):
     owner = UserFactory()
     client.force_login(owner)
-    bind(client, "张三", make_id(1))
+    bind(client, "张三", id_number(1))
     other = client.__class__()
     other.force_login(UserFactory())
-    response = bind(other, "张三", make_id(1))
+    response = bind(other, "张三", id_number(1))
     assert response.status_code == 200
     assert Person.objects.get(pk=setting["worker"].pk).user == owner
     # The bound account keeps its identity whatever it submits later.
-    bind(client, "李四", make_id(2))
+    bind(client, "李四", id_number(2))
     assert Person.objects.get(user=owner) == setting["worker"]
 
 
@@ -213,15 +213,15 @@ def test_binding_attempts_are_rate_limited(client, setting):
     user = UserFactory()
     client.force_login(user)
     for n in range(5):
-        bind(client, "错误", make_id(50 + n))
-    response = bind(client, "张三", make_id(1))
+        bind(client, "错误", id_number(50 + n))
+    response = bind(client, "张三", id_number(1))
     assert not Person.objects.filter(user=user).exists()
     assert response.status_code == 200
 
 
 def test_one_phone_checking_in_several_people_is_flagged(setting):
     session = setting["session"]
-    second, _ = person_save(id_number=make_id(3), name="王五")
+    second, _ = person_save(id_number=id_number(3), name="王五")
     RosterEntry.objects.create(
         person=second,
         enterprise=setting["organiser"],
@@ -260,7 +260,7 @@ def test_check_in_far_from_the_venue_is_flagged(setting):
 def test_static_code_check_in_is_marked(client, setting):
     session = setting["session"]
     client.force_login(UserFactory())
-    bind(client, "张三", make_id(1))
+    bind(client, "张三", id_number(1))
     confirm = client.get(scan_url(session, token=checkin_tokens.static_token(session, "in"))).url
     client.post(confirm)
     attendance = Attendance.objects.get()
@@ -301,7 +301,7 @@ def test_check_out_required(client, setting):
     session.save()
     user = UserFactory()
     client.force_login(user)
-    bind(client, "张三", make_id(1))
+    bind(client, "张三", id_number(1))
     client.post(client.get(scan_url(session)).url)
     assert Attendance.objects.get().checked_out_at is None
     import time_machine
@@ -318,7 +318,7 @@ def test_manual_changes_are_audited_and_undo_the_training(setting):
     session = setting["session"]
     organiser_admin = MembershipFactory(enterprise=setting["organiser"]).user
     attendance = attendance_manual_add(
-        session=session, id_number=make_id(1), user=organiser_admin, reason="手机没电"
+        session=session, id_number=id_number(1), user=organiser_admin, reason="手机没电"
     )
     assert attendance.checkin_method == "manual"
     sessions_verify_ended(now=session.ends_at + datetime.timedelta(hours=2))
@@ -365,7 +365,7 @@ def test_organiser_screen_shows_a_working_code_and_the_count(client, setting):
     path = data["url"].split("testserver", 1)[1]
     worker = client.__class__()
     worker.force_login(UserFactory())
-    bind(worker, "张三", make_id(1))
+    bind(worker, "张三", id_number(1))
     worker.post(worker.get(path).url)
     assert client.get(reverse("coverage:session_qr", args=[session.pk, "in"])).json()["count"] == 1
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from coverage.models import Attendance, Role, RosterEntry, TrainingSession
 from coverage.services import person_save
 from coverage.sessions.services import attendance_check_in
-from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory
+from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +34,7 @@ def crowd(jilin):
     )
     people = []
     for n in range(12):
-        person, _ = person_save(id_number=make_id(n + 1), name=f"工人{n}")
+        person, _ = person_save(id_number=id_number(n + 1), name=f"工人{n}")
         RosterEntry.objects.create(
             person=person,
             enterprise=organiser,

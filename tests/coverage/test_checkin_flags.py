@@ -16,8 +16,8 @@ from coverage.models import Attendance, Person, Role, RosterEntry, TrainingSessi
 from coverage.pii import pii_encrypt, pii_lookup_hash
 from coverage.sessions import tokens as checkin_tokens
 from coverage.sessions.services import Location, attendance_check_in
-from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory
+from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def new_session(organiser, *, located=True) -> TrainingSession:
 
 
 def workers(organiser, count: int, *, first: int = 0) -> list[Person]:
-    numbers = [make_id(first + n) for n in range(count)]
+    numbers = [id_number(first + n) for n in range(count)]
     people = Person.objects.bulk_create(
         Person(
             id_number_hash=pii_lookup_hash(number),

@@ -18,18 +18,12 @@ from coverage.models import Attendance, Person, Role, RosterEntry, TrainingSessi
 from coverage.pii import pii_encrypt, pii_lookup_hash
 from coverage.sessions import tokens as checkin_tokens
 from tests.factories import EnterpriseFactory
+from tests.helpers.identities import id_number
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]
 
 ATTENDEES = 500
 PHONES_AT_ONCE = 24
-
-
-def id_number(n: int) -> str:
-    from stdnum.cn import ric
-
-    body = f"220102199001{n // 28 % 12 + 1:02d}{n % 28 + 1:02d}{n % 1000:03d}"[:17]
-    return body + ric.calc_check_digit(body + "0")
 
 
 @pytest.fixture

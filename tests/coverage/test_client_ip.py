@@ -84,6 +84,7 @@ def test_allauth_rate_limits_key_on_our_address(settings, proxies, forwarded, re
     assert get_adapter(request).get_client_ip(request) == expected
 
 
+@pytest.mark.slow
 def test_one_setting_feeds_both_rules():
     env = {
         **os.environ,

@@ -23,15 +23,9 @@ from coverage.services import (
     training_target_default,
 )
 from tests.factories import EnterpriseFactory, IndustryFactory
+from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
-
-
-def make_id(n: int) -> str:
-    from stdnum.cn import ric
-
-    body = f"22010219800101{n:03d}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 def on_roster(person, enterprise, role, start=datetime.date(2021, 3, 1)):
@@ -59,7 +53,7 @@ def world(jilin):
     school = EnterpriseFactory(
         region=jilin["220102"], name="学校", kind=Enterprise.Kind.TECHNICAL_SCHOOL, is_key=True
     )
-    p = {n: person_save(id_number=make_id(n), name=f"人{n}")[0] for n in range(1, 12)}
+    p = {n: person_save(id_number=id_number(n), name=f"人{n}")[0] for n in range(1, 12)}
 
     on_roster(p[1], a, Role.MANAGER)
     trained(p[1], datetime.date(2023, 5, 1), "course:1")  # covered

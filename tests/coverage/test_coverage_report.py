@@ -14,22 +14,17 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import load_workbook
-from stdnum.cn import ric
 
 from coverage.dashboards.report import coverage_report, coverage_report_table
 from coverage.models import AuditLog, Enterprise, Role, RosterEntry, TrainingTarget
 from coverage.services import person_save, training_record, training_target_default
-from tests.celery_worker import database_url
 from tests.factories import EnterpriseFactory, IndustryFactory
+from tests.helpers.celery_worker import database_url
+from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example","点击")'
-
-
-def make_id(n: int) -> str:
-    body = f"22010219850101{n:03d}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 def on_roster(person, enterprise, role):
@@ -55,7 +50,7 @@ def world(jilin):
     d = EnterpriseFactory(region=jilin["220102"], industry=construction, name="D", is_key=False)
     e = EnterpriseFactory(region=jilin["220202"], industry=mining, name="E")
     f = EnterpriseFactory(region=jilin["220103"], industry=construction, name=FORMULA_NAME)
-    p = {n: person_save(id_number=make_id(n), name=f"人{n}")[0] for n in range(1, 12)}
+    p = {n: person_save(id_number=id_number(n), name=f"人{n}")[0] for n in range(1, 12)}
 
     # A (南关区): 4 required, 2 covered.
     on_roster(p[1], a, Role.MANAGER)
@@ -145,7 +140,7 @@ def test_report_queries_do_not_grow_with_the_number_of_enterprises(
         coverage_report(target=target, region=city)
     for n in range(20):
         enterprise = EnterpriseFactory(region=world["regions"]["220104"])
-        person = person_save(id_number=make_id(100 + n), name=f"新{n}")[0]
+        person = person_save(id_number=id_number(100 + n), name=f"新{n}")[0]
         on_roster(person, enterprise, Role.TEAM_LEADER)
     with django_assert_num_queries(6):
         report = coverage_report(target=target, region=city)
@@ -300,6 +295,7 @@ def manage(*args):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_command_line_exit_codes(jilin, tmp_path):
     training_target_default()

@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 
 from coverage.models import AuditLog, Membership, Role, RosterEntry
 from coverage.services import person_save, training_record, training_target_default
-from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory, MembershipFactory
+from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,9 @@ def city(jilin):
     for n, (enterprise, role) in enumerate(
         [(trained, Role.MANAGER), (untrained, Role.SAFETY_HEAD), (untrained, Role.TEAM_LEADER)]
     ):
-        person, _ = person_save(id_number=make_id(n + 1), name=f"员工{n}", phone=f"1380000{n:04d}")
+        person, _ = person_save(
+            id_number=id_number(n + 1), name=f"员工{n}", phone=f"1380000{n:04d}"
+        )
         RosterEntry.objects.create(
             person=person, enterprise=enterprise, role=role, start_date=datetime.date(2021, 1, 1)
         )
@@ -135,7 +137,7 @@ def test_csv_export_opens_in_excel_as_utf8(client, city):
 def test_regulator_sees_masked_people_and_exports_masked(client, city):
     client.force_login(city["regulator"])
     response = client.get(enterprise_url(city["untrained"]))
-    full_id = make_id(2)
+    full_id = id_number(2)
     assert full_id not in response.text
     assert full_id[:6] + "********" + full_id[14:] in response.text
     export = client.get(enterprise_url(city["untrained"], export="xlsx", table="missing"))
@@ -150,11 +152,11 @@ def test_enterprise_admin_exports_full_identifiers_and_the_export_is_logged(clie
     admin = MembershipFactory(enterprise=city["untrained"]).user
     client.force_login(admin)
     page = client.get(enterprise_url(city["untrained"]))
-    assert make_id(2) not in page.text  # on screen: masked even for the administrator
+    assert id_number(2) not in page.text  # on screen: masked even for the administrator
     export = client.get(enterprise_url(city["untrained"], export="xlsx", table="roster"))
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = {row[1].value: row[2].value for row in sheet.iter_rows(min_row=2)}
-    assert rows[make_id(2)] == "13800000001"
+    assert rows[id_number(2)] == "13800000001"
     assert AuditLog.objects.filter(user=admin, contains_personal_data=True).count() == 1
 
 
@@ -187,7 +189,7 @@ def test_enterprise_dashboard_query_count_does_not_grow_with_the_roster(
     with django_assert_max_num_queries(40) as baseline:
         client.get(enterprise_url(enterprise))
     for n in range(20):
-        person, _ = person_save(id_number=make_id(100 + n), name=f"新人{n}")
+        person, _ = person_save(id_number=id_number(100 + n), name=f"新人{n}")
         RosterEntry.objects.create(
             person=person,
             enterprise=enterprise,

@@ -24,8 +24,8 @@ from coverage.private_files.tasks import roster_uploads_expire_task
 from coverage.rosters.services import roster_import_check, roster_import_commit
 from coverage.services import training_record
 from media.views import media_serve
-from tests.data.make_roster_files import id_number
 from tests.factories import MembershipFactory
+from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
-from stdnum.cn import ric
 
 from coverage.models import Membership, Person, RosterImport
 from jobs.models import Job
 from tests.factories import MembershipFactory
+from tests.helpers.identities import id_number
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -31,8 +31,7 @@ def _random_id_number(rng: random.Random) -> str:
     """Valid and found nowhere else: a random birth date and sequence, so that no other test
     run's leftovers under VAR_DIR can hold it."""
     born = f"{rng.randint(1960, 1999)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
-    body = f"220102{born}{rng.randint(0, 999):03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return id_number(rng.randint(0, 999), born=born)
 
 
 def _random_mobile(rng: random.Random) -> str:

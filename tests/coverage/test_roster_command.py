@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from coverage.models import Person, RosterEntry, RosterImport
-from tests.celery_worker import database_url
 from tests.data.make_roster_files import GBK, NUMERIC
 from tests.factories import EnterpriseFactory
+from tests.helpers.celery_worker import database_url
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -129,6 +129,7 @@ def test_an_unusable_file_exits_2(tmp_path):
     assert unknown.value.returncode == 2
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_process_exit_codes_are_0_1_and_2(tmp_path):
     enterprise = EnterpriseFactory()

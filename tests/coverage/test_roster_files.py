@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 from coverage.identifiers import id_number_mangled_by_excel
 from coverage.rosters.files import RosterFileError, RosterRow, read_roster
 from coverage.rosters.template import roster_template_bytes
-from tests.data.make_roster_files import BOM, GBK, NUMERIC, id_number
+from tests.data.make_roster_files import BOM, GBK, NUMERIC
+from tests.helpers.identities import id_number
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HEADER = "姓名,身份证号,手机号,岗位类别,部门\r\n"

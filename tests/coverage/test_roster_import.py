@@ -12,8 +12,9 @@ from coverage.pii import pii_lookup_hash
 from coverage.rosters.files import RosterRow, read_roster
 from coverage.rosters.services import roster_import
 from coverage.services import person_find, person_save
-from tests.data.make_roster_files import DUPLICATE, FORMULA, GBK, NUMERIC, id_number
+from tests.data.make_roster_files import DUPLICATE, FORMULA, GBK, NUMERIC
 from tests.factories import EnterpriseFactory
+from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
 

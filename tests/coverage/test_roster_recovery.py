@@ -18,10 +18,10 @@ from coverage.rosters.services import roster_import_commit, roster_import_commit
 from coverage.rosters.tasks import roster_import_task
 from jobs.models import Job
 from jobs.services import jobs_requeue_stale
-from tests.celery_worker import REFUSING_BROKERS, broker_refusing
-from tests.data.make_roster_files import id_number
 from tests.factories import MembershipFactory
-from tests.jobs.test_jobs import wait_finished
+from tests.helpers.celery_worker import REFUSING_BROKERS, broker_refusing
+from tests.helpers.identities import id_number
+from tests.helpers.jobs import wait_finished
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

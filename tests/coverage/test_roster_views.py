@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 from coverage.models import AuditLog, Membership, Person, RosterEntry, RosterImport
 from jobs.models import Job
-from tests.data.make_roster_files import GBK, NUMERIC, id_number
+from tests.data.make_roster_files import GBK, NUMERIC
 from tests.factories import EnterpriseFactory, MembershipFactory, RegionFactory, UserFactory
+from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
 

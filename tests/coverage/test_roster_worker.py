@@ -9,8 +9,8 @@ from django.utils import translation
 
 from coverage.models import Membership, Person, RosterEntry, RosterImport
 from jobs.models import Job
-from tests.data.make_roster_files import id_number
 from tests.factories import MembershipFactory
+from tests.helpers.identities import id_number
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

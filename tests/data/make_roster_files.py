@@ -10,21 +10,12 @@ China (GBK) or as "CSV UTF-8" (with a byte-order mark).
 from pathlib import Path
 
 from openpyxl import Workbook
-from stdnum.cn import ric
+
+from tests.helpers.identities import id_number, id_number_ending_in_x
 
 HERE = Path(__file__).resolve().parent
 HEADERS_ZH = ["姓名", "身份证号", "手机号", "岗位类别", "部门"]
 HEADERS_EN = ["name", "id_number", "phone", "role", "department"]
-
-
-def id_number(n: int, born: str = "19800101") -> str:
-    """A valid ID number from 长春市南关区 (220102), distinct per n."""
-    body = f"220102{born}{n:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-def id_number_ending_in_x(born: str) -> str:
-    return next(n for i in range(1, 999) if (n := id_number(i, born)).endswith("X"))
 
 
 # The people the tests expect, by file.

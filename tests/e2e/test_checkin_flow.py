@@ -11,10 +11,10 @@ from accounts import sms
 from coverage.models import Attendance, Membership, Role, RosterEntry, TrainingSession
 from coverage.services import person_save
 from coverage.sessions import tokens as checkin_tokens
-from tests.coverage.test_coverage_figures import make_id
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
+from tests.helpers.identities import id_number
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SUBMIT = "main button[type=submit]"
 
@@ -31,7 +31,7 @@ def venue(jilin):
         starts_at=now - datetime.timedelta(minutes=10),
         ends_at=now + datetime.timedelta(hours=2),
     )
-    worker, _ = person_save(id_number=make_id(7), name="赵六", phone="13800000007")
+    worker, _ = person_save(id_number=id_number(7), name="赵六", phone="13800000007")
     RosterEntry.objects.create(
         person=worker,
         enterprise=organiser,
@@ -74,7 +74,7 @@ def test_worker_checks_in_by_scanning_the_organisers_code(
 
     phone_page.wait_for_selector("input[name=id_number]")
     phone_page.fill("input[name=name]", "赵六")
-    phone_page.fill("input[name=id_number]", make_id(7))
+    phone_page.fill("input[name=id_number]", id_number(7))
     phone_page.click(SUBMIT)
     phone_page.wait_for_selector("#checkin-form")
     phone_page.click("#checkin-form button")

@@ -8,7 +8,7 @@ from wagtail.models import Collection, Locale, Page
 from coverage.services import industries_load_key, regions_load_jilin
 from demo.installers.publicity import publicity_demo_install
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
     ("home", "/", "吉林省工伤预防培训平台"),

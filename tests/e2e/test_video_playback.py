@@ -6,17 +6,17 @@ from wagtail.models import Collection
 
 from media.models import MediaItem
 from media.services import media_item_transcode
-from tests.media.conftest import item_create, videos  # noqa: F401  (the session's test videos)
+from tests.helpers.media import item_create
 
 pytestmark = [
-    pytest.mark.e2e,
+    pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("tests.e2e.urls"),
 ]
 
 
 @pytest.fixture
-def transcoded(videos, settings):  # noqa: F811
+def transcoded(videos, settings):
     # live_server answers MEDIA_URL itself, without our headers; serve uploads at another
     # URL through media.urls, as config/urls.py does in development (tests/e2e/urls.py).
     settings.MEDIA_URL = "/uploads/"

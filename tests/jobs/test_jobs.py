@@ -1,5 +1,3 @@
-import time
-
 import pytest
 from django.urls import reverse
 
@@ -7,19 +5,10 @@ from jobs.models import Job
 from jobs.services import job_start
 from jobs.tasks import prune_finished_jobs, worker_ping
 from tests.factories import UserFactory
+from tests.helpers.jobs import wait_finished
 from tests.jobs.tasks_for_tests import count_to, crash, refuse
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_finished(job: Job, timeout: float = 60) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job.pk} still {job.status} after {timeout}s")
 
 
 def test_real_worker_answers_a_task_through_the_broker(celery_worker_process):

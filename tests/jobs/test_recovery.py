@@ -121,6 +121,7 @@ def test_a_queued_run_nobody_claimed_is_sent_again_under_the_same_run_id(
     assert job.attempts == 1
 
 
+@pytest.mark.slow
 def test_the_heartbeat_beats_while_a_long_step_runs(settings):
     settings.JOBS_STALE_AFTER_SECONDS = 1
     job = lost_job(heartbeat_at=timezone.now() - LONG_AGO)

@@ -15,7 +15,7 @@ from media import ffmpeg
 from media.failures import failure_message
 from media.models import MediaItem
 from media.services import media_item_transcode
-from tests.media.conftest import item_create
+from tests.helpers.media import item_create
 
 pytestmark = pytest.mark.django_db
 

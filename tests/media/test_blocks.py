@@ -6,7 +6,7 @@ from django.template import Context, Template
 from media.blocks import AudioBlock, VideoBlock
 from media.models import MediaItem
 from media.services import media_item_transcode
-from tests.media.conftest import item_create
+from tests.helpers.media import item_create
 
 pytestmark = pytest.mark.django_db
 

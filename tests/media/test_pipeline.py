@@ -16,7 +16,7 @@ from media import ffmpeg
 from media.failures import failure_message
 from media.models import MediaItem
 from media.services import media_item_accept, media_item_retry, media_items_requeue_stale
-from tests.media.conftest import item_create, wait_for
+from tests.helpers.media import item_create, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
