@@ -100,18 +100,29 @@ def _no_progress(done: int, total: int, message: str = "") -> None:
     pass
 
 
-def _result_store(roster_import: RosterImport, result: ImportResult, *, status: str) -> None:
-    roster_import.status = status
-    roster_import.counts = result.counts()
-    roster_import.rejected = [r.stored() for r in result.rejected]
-    roster_import.flagged = [asdict(f) for f in result.flagged]
-    roster_import.notes = result.notes
-    roster_import.error = ""
-    fields = ["status", "counts", "rejected", "flagged", "notes", "error"]
+def _result_store(
+    roster_import: RosterImport, result: ImportResult, *, status: str, only_from=None
+) -> bool:
+    """Store the result; with `only_from`, only while the import's status is one of those
+    (one conditional UPDATE), so a late preview never turns a committed import back."""
+    values = {
+        "status": status,
+        "counts": result.counts(),
+        "rejected": [r.stored() for r in result.rejected],
+        "flagged": [asdict(f) for f in result.flagged],
+        "notes": result.notes,
+        "error": "",
+    }
     if status == RosterImport.Status.COMMITTED:
-        roster_import.committed_at = timezone.now()
-        fields.append("committed_at")
-    roster_import.save(update_fields=fields)
+        values["committed_at"] = timezone.now()
+    rows = RosterImport.objects.filter(pk=roster_import.pk)
+    if only_from is not None:
+        rows = rows.filter(status__in=only_from)
+    if not rows.update(**values):
+        return False
+    for name, value in values.items():
+        setattr(roster_import, name, value)
+    return True
 
 
 # The stored-upload workflow: upload → check (preview) → commit, used by the views, the
@@ -184,7 +195,15 @@ def roster_import_check(
         dry_run=True,
         progress=progress,
     )
-    _result_store(record, result, status=RosterImport.Status.PREVIEWED)
+    if not _result_store(
+        record,
+        result,
+        status=RosterImport.Status.PREVIEWED,
+        only_from=[RosterImport.Status.PENDING, RosterImport.Status.PREVIEWED],
+    ):
+        # Committed (or being committed) meanwhile, e.g. by a duplicate delivery of the check.
+        record.refresh_from_db()
+        return ImportResult.from_import(record)
     return result
 
 

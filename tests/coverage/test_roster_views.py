@@ -244,3 +244,20 @@ def test_an_institution_admin_and_a_superuser_may_import(client):
 def test_signed_out_visitors_are_sent_to_sign_in(client, admin):
     response = client.get(url("roster_import", admin.enterprise))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_a_preview_finishing_after_the_commit_leaves_the_import_committed(client, admin):
+    # A duplicate delivery of the check task, finishing late, must not offer the commit again.
+    from coverage.rosters.services import roster_import_check
+
+    enterprise = admin.enterprise
+    client.force_login(admin.user)
+    upload(client, enterprise, "roster_utf8_bom.csv")
+    stale = RosterImport.objects.get()
+    client.post(url("roster_import_commit", enterprise, pk=stale.pk))
+    assert stale.status == RosterImport.Status.PREVIEWED  # the late check's copy
+
+    roster_import_check(record=stale)
+
+    stale.refresh_from_db()
+    assert stale.status == RosterImport.Status.COMMITTED and stale.committed_at
