@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -13,7 +13,7 @@ _TEMPLATE_COPIED = pytest.StashKey[bool]()
 # deadline, which a busy 2-core machine would miss for reasons that are not the code's.
 hypothesis_settings.register_profile(
     "yufang",
-    database=DirectoryBasedExampleDatabase(settings.VAR_DIR / "hypothesis"),
+    database=DirectoryBasedExampleDatabase(django_settings.VAR_DIR / "hypothesis"),
     deadline=None,
 )
 hypothesis_settings.load_profile("yufang")

@@ -12,6 +12,7 @@ database (flush), rows that migrations made included (Wagtail's root page, the d
 so a database kept from the last run would lack them.
 """
 
+import contextlib
 import hashlib
 import importlib
 import os
@@ -20,7 +21,7 @@ import sqlite3
 from pathlib import Path
 
 from django.apps import apps
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.db.migrations.loader import MigrationLoader
 
 
@@ -105,9 +106,11 @@ def template_save(digest: str) -> None:
             )
             existing = {name for (name,) in cursor.fetchall()}
             if template not in existing:
-                cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{test_name}"')
+                with contextlib.suppress(DatabaseError):  # another run made it meanwhile
+                    cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{test_name}"')
             for old in existing - {template}:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{old}"')
+                with contextlib.suppress(DatabaseError):  # another run is copying it
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{old}"')
 
 
 def run_database_drop() -> None:
