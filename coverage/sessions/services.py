@@ -29,6 +29,8 @@ CHECKOUT_CLOSES_AFTER = datetime.timedelta(minutes=60)
 # An address that checked in this many people of a session, none of them located at the venue
 # (see _source_flags for why an address alone is no sign).
 SHARED_IP_PEOPLE = 6
+# Located check-ins at the venue that clear an address: one faked position is not enough.
+VENUE_WITNESSES = 2
 FAR_FROM_VENUE_METRES = 1000
 
 
@@ -151,6 +153,8 @@ def attendance_check_in(
         return Attendance.objects.get(session=session, person=person), False
     if shared.device_first_sharing:
         _flag_first_of_device(attendance)
+    if shared.address_crossed:
+        _flag_earlier_of_address(attendance)
     return attendance, True
 
 
@@ -158,6 +162,7 @@ def attendance_check_in(
 class SourceFlags:
     flags: list[str]
     device_first_sharing: bool  # this is the device's second person: flag its first one too
+    address_crossed: bool = False  # this made the address suspicious: flag its earlier ones
 
 
 def _source_flags(
@@ -171,10 +176,11 @@ def _source_flags(
     #   and mobile carriers put many phones behind one too. What tells a venue's network from
     #   an office where someone checks in a team (private tabs defeat the device cookie) is
     #   whether anybody there is at the venue: an address is flagged once it has checked in
-    #   SHARED_IP_PEOPLE people and not one of its check-ins was located within
-    #   FAR_FROM_VENUE_METRES of the venue. At a venue a few phones reporting their position
-    #   clear everybody on its Wi-Fi, including those who declined the location prompt. A
-    #   session without the venue's position cannot tell the two apart: no address flag.
+    #   SHARED_IP_PEOPLE people and fewer than VENUE_WITNESSES of its check-ins were located
+    #   within FAR_FROM_VENUE_METRES of the venue; crossing the line flags the address's
+    #   earlier check-ins too. At a venue a few phones reporting their position clear
+    #   everybody on its Wi-Fi, including those who declined the location prompt. A session
+    #   without the venue's position cannot tell the two apart: no address flag.
     located = session.latitude is not None and session.longitude is not None
     counts = {}
     if device:
@@ -197,14 +203,17 @@ def _source_flags(
     if device_people:
         flags.append(str(Attendance.Flag.SHARED_DEVICE))
     at_venue = distance is not None and distance <= FAR_FROM_VENUE_METRES
+    address_crossed = False
     if (
         "address_people" in counts
-        and not at_venue
-        and found["address_at_venue"] == 0
+        and found["address_at_venue"] + at_venue < VENUE_WITNESSES
         and found["address_people"] + 1 >= SHARED_IP_PEOPLE
     ):
         flags.append(str(Attendance.Flag.SHARED_IP))
-    return SourceFlags(flags, device_first_sharing=device_people == 1)
+        address_crossed = found["address_people"] + 1 == SHARED_IP_PEOPLE
+    return SourceFlags(
+        flags, device_first_sharing=device_people == 1, address_crossed=address_crossed
+    )
 
 
 def _flag_first_of_device(attendance: Attendance) -> None:
@@ -220,6 +229,21 @@ def _flag_first_of_device(attendance: Attendance) -> None:
         Attendance.objects.filter(pk=first[0]).update(
             flags=[*first[1], str(Attendance.Flag.SHARED_DEVICE)]
         )
+
+
+def _flag_earlier_of_address(attendance: Attendance) -> None:
+    # Once per address and session, when it crosses SHARED_IP_PEOPLE: at most that many rows
+    # read and written in two queries, however many check in after.
+    earlier = (
+        Attendance.objects.filter(session=attendance.session, ip_address=attendance.ip_address)
+        .exclude(pk=attendance.pk)
+        .only("pk", "flags")
+    )
+    flag = str(Attendance.Flag.SHARED_IP)
+    changed = [a for a in earlier if flag not in a.flags]
+    for earlier_attendance in changed:
+        earlier_attendance.flags = [*earlier_attendance.flags, flag]
+    Attendance.objects.bulk_update(changed, ["flags"])
 
 
 def attendance_check_out(

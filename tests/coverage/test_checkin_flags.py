@@ -15,7 +15,7 @@ from accounts.models import User
 from coverage.models import Attendance, Person, Role, RosterEntry, TrainingSession
 from coverage.pii import pii_encrypt, pii_lookup_hash
 from coverage.sessions import tokens as checkin_tokens
-from coverage.sessions.services import Location, attendance_check_in
+from coverage.sessions.services import SHARED_IP_PEOPLE, Location, attendance_check_in
 from tests.factories import EnterpriseFactory
 from tests.helpers.identities import id_number
 
@@ -110,7 +110,8 @@ def test_a_team_checked_in_from_an_address_nobody_shows_at_the_venue_is_flagged(
     ]
     for attendance in attendances:
         attendance.refresh_from_db()
-    assert [a.flags for a in attendances] == [[]] * 5 + [["shared_ip"]] * 3
+    # The sixth makes the address suspicious: the five before it are flagged with it.
+    assert [a.flags for a in attendances] == [["shared_ip"]] * 8
 
 
 def test_check_ins_located_away_from_the_venue_count_as_not_there(organiser):
@@ -121,15 +122,25 @@ def test_check_ins_located_away_from_the_venue_count_as_not_there(organiser):
     assert last.flags == ["far_from_venue", "shared_ip"]
 
 
-def test_one_check_in_located_at_the_venue_clears_its_address(organiser):
+def test_two_check_ins_located_at_the_venue_clear_its_address(organiser):
     session = new_session(organiser)
     people = workers(organiser, 12)
-    for n, person in enumerate(people[:5]):
+    for n, person in enumerate(people[:4]):
         check_in(session, person, ip=VENUE_WIFI, device=f"phone-{n}")
-    check_in(session, people[5], ip=VENUE_WIFI, device="phone-5", location=AT_VENUE)
+    for n, person in enumerate(people[4:6], start=4):
+        check_in(session, person, ip=VENUE_WIFI, device=f"phone-{n}", location=AT_VENUE)
     for n, person in enumerate(people[6:], start=6):
         check_in(session, person, ip=VENUE_WIFI, device=f"phone-{n}")
     assert set(map(tuple, flags_of(session).values())) == {()}
+
+
+def test_one_faked_position_does_not_clear_an_address(organiser):
+    session = new_session(organiser)
+    people = workers(organiser, 8)
+    check_in(session, people[0], ip=OFFICE_ADDRESS, device="tab-0", location=AT_VENUE)
+    for n, person in enumerate(people[1:], start=1):
+        check_in(session, person, ip=OFFICE_ADDRESS, device=f"tab-{n}")
+    assert all("shared_ip" in flags for flags in flags_of(session).values())
 
 
 def test_one_phone_checking_in_three_people_flags_all_three_and_not_the_address(organiser):
@@ -175,7 +186,8 @@ def test_a_check_in_costs_the_same_queries_however_many_share_its_address(client
     Person.objects.filter(pk=me.pk).update(user=user)
     client.force_login(user)
     few, many = new_session(organiser), new_session(organiser)
-    prior_check_ins(few, organiser, 5, first=100)
+    # Past the line where the address became suspicious (that check-in flags the earlier).
+    prior_check_ins(few, organiser, SHARED_IP_PEOPLE, first=100)
     prior_check_ins(many, organiser, 300, first=200)
 
     assert queries_of_one_check_in_post(client, few) == queries_of_one_check_in_post(client, many)
