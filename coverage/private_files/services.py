@@ -44,3 +44,29 @@ def roster_uploads_expire(*, now: datetime.datetime | None = None) -> int:
         RosterImport.objects.filter(pk=record.pk).update(file="", file_deleted_at=now)
         deleted += 1
     return deleted
+
+
+def public_uploads_adopt(*, model, field: str, now: datetime.datetime | None = None) -> int:
+    """Move the files a `model` names in `field` that still lie in public media (uploaded
+    before the private store existed) into the private store, encrypted under a random name,
+    and delete the plaintext; a name found nowhere is cleared. Works on historical models
+    (the data migration); returns the files moved. Safe to run twice."""
+    from django.core.files.storage import FileSystemStorage, storages
+
+    public, private = FileSystemStorage(location=settings.MEDIA_ROOT), storages["private"]
+    clear = {field: ""}
+    if any(f.name == "file_deleted_at" for f in model._meta.fields):
+        clear["file_deleted_at"] = now or timezone.now()
+    moved = 0
+    for pk, name in model.objects.exclude(**{field: ""}).values_list("pk", field).iterator():
+        if private.exists(name):
+            continue
+        if not public.exists(name):
+            model.objects.filter(pk=pk).update(**clear)
+            continue
+        with public.open(name, "rb") as plaintext:
+            stored = private.save(private.generate_filename(name), File(plaintext, name=name))
+        model.objects.filter(pk=pk).update(**{field: stored})
+        public.delete(name)
+        moved += 1
+    return moved

@@ -351,3 +351,30 @@ def test_an_uploaded_roster_is_never_in_a_public_folder_even_before_commit(admin
         settings.PRIVATE_ROOT
     )
     assert not Path(settings.PRIVATE_ROOT).is_relative_to(settings.MEDIA_ROOT)
+
+
+def test_uploads_left_in_public_media_by_the_old_code_are_moved_into_the_private_store(
+    admin, private
+):
+    from coverage.private_files.services import public_uploads_adopt
+
+    media = Path(settings.MEDIA_ROOT)
+    old_name = "roster-imports/2025/11/张三的花名册.csv"
+    (media / old_name).parent.mkdir(parents=True, exist_ok=True)
+    plaintext = _roster(id_number(808))
+    (media / old_name).write_bytes(plaintext)
+    moved = RosterImport.objects.create(enterprise=admin.enterprise, filename="张三的花名册.csv")
+    lost = RosterImport.objects.create(enterprise=admin.enterprise, filename="丢失.csv")
+    RosterImport.objects.filter(pk=moved.pk).update(file=old_name)
+    RosterImport.objects.filter(pk=lost.pk).update(file="roster-imports/2025/11/gone.csv")
+
+    assert public_uploads_adopt(model=RosterImport, field="file") == 1
+    assert public_uploads_adopt(model=RosterImport, field="file") == 0  # safe to run twice
+
+    moved.refresh_from_db()
+    lost.refresh_from_db()
+    assert not (media / old_name).exists()
+    assert RANDOM_NAME.match(moved.file.name)
+    assert moved.file.open("rb").read() == plaintext
+    assert plaintext not in Path(moved.file.storage.inner.path(moved.file.name)).read_bytes()
+    assert lost.file.name == "" and lost.file_deleted_at
