@@ -66,3 +66,14 @@ def test_production_refuses_a_short_pii_hash_key(key):
 def test_production_accepts_a_hash_key_of_32_characters():
     result = manage("check", env={**PRODUCTION_ENV, "PII_HASH_KEY": "k" * 32})
     assert result.returncode == 0, result.stderr
+
+
+def test_nginx_and_the_media_bucket_make_the_same_folders_public():
+    from config.object_storage import ATTACHMENT_PREFIXES, PUBLIC_PREFIXES
+
+    template = (settings.BASE_DIR / "docker" / "nginx" / "yufang.conf.template").read_text()
+    served = set(re.findall(r"location /media/(\S+/) \{", template))
+    assert served == set(PUBLIC_PREFIXES)
+    originals = template[template.index("location /media/media/originals/") :]
+    assert "Content-Disposition attachment" in originals[: originals.index("\n    }")]
+    assert ATTACHMENT_PREFIXES == ("media/originals/",)
