@@ -20,6 +20,7 @@ FACTORIES = [
     factories.TrainingSessionFactory,
     factories.AttendanceFactory,
     factories.JobFactory,
+    factories.EnrolmentFactory,
 ]
 
 
@@ -55,3 +56,9 @@ def test_courses_learners_and_enrolments_build():
     assert person.user == user
     assert course.questions.count() == 3
     assert enrolment.person == person
+
+
+def test_a_certificate_is_earned_the_products_way():
+    certificate = factories.certificate_make()
+    assert certificate.enrolment.completed_at is not None
+    assert certificate.enrolment.training_record is not None
