@@ -1,4 +1,4 @@
-# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+# The two commands a newcomer needs: `make run` and `make test`. See README.md and docs/development.md.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

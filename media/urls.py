@@ -1,6 +1,6 @@
 """MEDIA_URL served by Django, for development (config/urls.py includes it when DEBUG).
 Production serves media from the web server or object storage with the same headers
-(README, "Video")."""
+(docs/media.md)."""
 
 from django.urls import re_path
 

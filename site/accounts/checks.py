@@ -10,6 +10,6 @@ def sms_provider_configured(app_configs, **kwargs) -> list[Error]:
     from accounts.aliyun_sms import aliyun_settings_errors
 
     return [
-        Error(message, hint='See README, "SMS".', id="accounts.E001")
+        Error(message, hint='See docs/accounts.md, "SMS".', id="accounts.E001")
         for message in aliyun_settings_errors()
     ]

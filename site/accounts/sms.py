@@ -3,7 +3,7 @@
 A real provider (Aliyun, Tencent Cloud, …) sends only pre-approved templates, so a message
 is a *purpose* with parameters; `text` is the rendered Chinese wording for backends that send
 free text or log. To add a provider, write a class with this `send` method, map each purpose
-to the provider's template id, and point SMS_BACKEND at it (see README, "SMS").
+to the provider's template id, and point SMS_BACKEND at it (see docs/accounts.md, "SMS").
 """
 
 import logging

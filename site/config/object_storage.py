@@ -1,4 +1,4 @@
-"""S3-compatible object storage for more than one machine (README, "Production"): public media
+"""S3-compatible object storage for more than one machine (docs/operations.md): public media
 in one bucket, private files in another that has no public URL at all."""
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
     """The endpoint of a SeaweedFS with both buckets, the media one's public prefixes readable
-    by anyone (the bucket policy an operator sets, README "Production")."""
+    by anyone (the bucket policy an operator sets, docs/operations.md)."""
     folder = tmp_path_factory.mktemp("seaweedfs")
     config = folder / "s3.json"
     config.write_text(

@@ -18,7 +18,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-change-me")
 
 # Personal information at rest (coverage/pii.py). Comma-separated Fernet keys, newest first
-# (README, "Configuration", shows how to generate one).
+# (docs/configuration.md shows how to generate one).
 # The development defaults are public and must never hold real data: production refuses them.
 DEV_PII_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LWZvci1yZWE="
 PII_ENCRYPTION_KEYS = env.list("PII_ENCRYPTION_KEYS", default=[DEV_PII_ENCRYPTION_KEY])
@@ -69,7 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: bounds every wait for the database, and a lost one answers 503 (README, "Failures").
+    # First: bounds every wait for the database, and a lost one answers 503 (docs/operations.md).
     "config.unavailable.DatabaseUnavailableMiddleware",
     "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -110,7 +110,7 @@ TEMPLATES = [
     },
 ]
 
-# Bounded waits (README, "Failures"). Connecting gives up after DB_CONNECT_TIMEOUT seconds and
+# Bounded waits (docs/operations.md). Connecting gives up after DB_CONNECT_TIMEOUT seconds and
 # the server cancels a web request's statement after DB_STATEMENT_TIMEOUT_MS (0: never;
 # production: 30 s; tasks, commands and migrations are not limited).
 # Neither helps when the server hangs, so a web request that gets no answer for
@@ -221,7 +221,7 @@ COURSES_CREDIT_BANK_SECONDS = env.int("COURSES_CREDIT_BANK_SECONDS", default=300
 DEMO_VIDEO_SECONDS = env.int("DEMO_VIDEO_SECONDS", default=30)
 SMS_BACKEND = env("SMS_BACKEND", default="accounts.sms.ConsoleSmsBackend")
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="吉林工伤预防")
-# SMS_BACKEND=accounts.aliyun_sms.AliyunSmsBackend (README, "SMS"). Templates per purpose:
+# SMS_BACKEND=accounts.aliyun_sms.AliyunSmsBackend (docs/accounts.md, "SMS"). Templates per purpose:
 # "verification_code=SMS_1,unknown_account=SMS_2,account_exists=SMS_3".
 SMS_ALIYUN_ACCESS_KEY_ID = env("SMS_ALIYUN_ACCESS_KEY_ID", default="")
 SMS_ALIYUN_ACCESS_KEY_SECRET = env("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
@@ -380,7 +380,7 @@ ROSTER_IMPORT_MAX_BYTES = env.int("ROSTER_IMPORT_MAX_BYTES", default=10 * 1024 *
 ROSTER_IMPORT_MAX_ROWS = env.int("ROSTER_IMPORT_MAX_ROWS", default=50_000)
 ROSTER_IMPORT_SYNC_ROWS = env.int("ROSTER_IMPORT_SYNC_ROWS", default=2_000)
 
-# Video pipeline (media/, README "Video"): wagtailmedia items of our own model, probed on upload
+# Video pipeline (media/, docs/media.md): wagtailmedia items of our own model, probed on upload
 # and transcoded by ffmpeg in Celery into an HLS ladder, an MP4 fallback and a poster.
 WAGTAILMEDIA = {
     "MEDIA_MODEL": "media.MediaItem",
@@ -413,7 +413,7 @@ CELERY_BEAT_SCHEDULE["media-requeue-stale"] = {
     "schedule": 5 * 60,
 }
 
-# Media in S3-compatible object storage, for more than one machine (README, "Production"):
+# Media in S3-compatible object storage, for more than one machine (docs/operations.md):
 # public media (HLS, posters, images) in MEDIA_BUCKET, readable by anyone; private files in
 # PRIVATE_BUCKET, still encrypted by STORAGES["private"], with no URL. The local folders stay
 # the default.

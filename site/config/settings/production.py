@@ -23,8 +23,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 if DEV_PII_ENCRYPTION_KEY in PII_ENCRYPTION_KEYS or PII_HASH_KEY.startswith("development-only"):
     raise ImproperlyConfigured(
-        "PII_ENCRYPTION_KEYS and PII_HASH_KEY must be set in production (see README, "
-        "Configuration): ID numbers and phones are encrypted with them."
+        "PII_ENCRYPTION_KEYS and PII_HASH_KEY must be set in production (see "
+        "docs/configuration.md): ID numbers and phones are encrypted with them."
     )
 # The lookup hash of ID numbers is only as strong as its key: a short one can be guessed, and
 # every ID number with it (18 digits with a known structure are few).
@@ -50,7 +50,7 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-# A lost database answers 503 within 2 s (README, "Failures"), a web request's runaway query
+# A lost database answers 503 within 2 s (docs/operations.md), a web request's runaway query
 # is cancelled (config/database/base.py).
 DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=30_000)
 DB_ANSWER_TIMEOUT = env.float("DB_ANSWER_TIMEOUT", default=1.0)
