@@ -1,4 +1,6 @@
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -91,6 +93,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    # This run's folders (its media, private files and queue, shared with its Celery worker,
+    # which has stopped by now): nobody reads them after the run.
+    run_folders = [django_settings.MEDIA_ROOT, django_settings.PRIVATE_ROOT]
+    if options := getattr(django_settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).get(
+        "processed_folder"
+    ):
+        run_folders.append(Path(options).parent)
+    for folder in run_folders:
+        if Path(folder).name == django_settings.TEST_RUN_ID:
+            shutil.rmtree(folder, ignore_errors=True)
     # In CI a skipped test is a failing test: it proves nothing.
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
