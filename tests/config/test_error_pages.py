@@ -5,12 +5,12 @@ from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.test import Client
 from PIL import Image
-from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 
 from config.errors import page_not_found
 from config.unavailable import unavailable_response
 from coverage.models import Membership
 from demo.installers.publicity import home_page_install
+from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
