@@ -219,7 +219,7 @@ class BindingRefused(Exception):
         self.message = message
 
 
-def person_bind_account(*, user, id_number: str, name: str) -> Person:
+def identity_bind(*, user, id_number: str, name: str) -> Person:
     """Bind a sign-in account to the person with this ID number and name, once and for good.
 
     One account is one person: a bound account is never rebound silently, and a person bound

@@ -26,7 +26,7 @@ urlpatterns = [
     ),
     path(
         "enterprises/<str:credit_code>/imports/<int:pk>/commit/",
-        views.roster_import_commit_view,
+        views.roster_import_commit,
         name="roster_import_commit",
     ),
     path(

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from coverage.audit.exports import CONTENT_TYPES, XLSX, table_export
 from coverage.jurisdiction import administers, enterprise_in_scope_or_404, personal_files_visible
 from coverage.models import Enterprise, RosterImport
+from coverage.rosters import services
 from coverage.rosters.files import RosterFileError
 from coverage.rosters.forms import RosterUploadForm
 from coverage.rosters.services import (
     roster_import_check,
-    roster_import_commit,
     roster_import_commit_claim,
     roster_import_create,
     roster_import_rejected_rows,
@@ -135,7 +135,7 @@ def roster_import_preview(request, credit_code, pk):
 
 @login_required
 @require_POST
-def roster_import_commit_view(request, credit_code, pk):
+def roster_import_commit(request, credit_code, pk):
     enterprise = _importable_enterprise(request, credit_code)
     roster_import = get_object_or_404(RosterImport, pk=pk, enterprise=enterprise)
     # Claimed once: a second click, a reload or a second administrator changes nothing.
@@ -151,7 +151,7 @@ def roster_import_commit_view(request, credit_code, pk):
         messages.error(request, job.message)
         return redirect(_preview_url(roster_import))
     try:
-        result = roster_import_commit(record=roster_import, user=request.user)
+        result = services.roster_import_commit(record=roster_import, user=request.user)
     except RosterFileError as error:
         messages.error(request, str(error))
     else:

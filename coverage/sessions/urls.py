@@ -29,7 +29,7 @@ urlpatterns = [
     ),
     path("sessions/<int:pk>/", organiser.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", organiser.session_edit, name="session_edit"),
-    path("sessions/<int:pk>/verify/", organiser.session_verify_now, name="session_verify"),
+    path("sessions/<int:pk>/verify/", organiser.session_verify, name="session_verify"),
     path(
         "sessions/<int:pk>/attendance/add/", organiser.session_attendance_add, name="attendance_add"
     ),

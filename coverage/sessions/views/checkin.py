@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from coverage import services
 from coverage.audit.client_ip import client_ip
 from coverage.models import Attendance, Person, TrainingSession
-from coverage.services import BindingRefused, person_bind_account
+from coverage.services import BindingRefused
 from coverage.sessions import tokens
 from coverage.sessions.forms import IdentityForm
 from coverage.sessions.services import (
@@ -154,7 +155,7 @@ def identity_bind(request):
             form.add_error(None, _("Too many attempts. Please try again in an hour."))
         else:
             try:
-                person_bind_account(
+                services.identity_bind(
                     user=request.user,
                     id_number=form.cleaned_data["id_number"],
                     name=form.cleaned_data["name"],

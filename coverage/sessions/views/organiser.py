@@ -23,7 +23,7 @@ from coverage.jurisdiction import (
     sessions_in_scope,
 )
 from coverage.models import Attendance, Enterprise, TrainingSession
-from coverage.sessions import tokens
+from coverage.sessions import services, tokens
 from coverage.sessions.forms import ManualAttendanceForm, RemovalForm, SessionForm
 from coverage.sessions.qr import qr_svg
 from coverage.sessions.selectors import session_attendance_count, sessions_listed
@@ -32,7 +32,6 @@ from coverage.sessions.services import (
     attendance_manual_add,
     attendance_remove,
     minutes_present,
-    session_verify,
 )
 
 
@@ -226,9 +225,9 @@ def session_attendance_remove(request, pk, attendance_pk):
 
 @login_required
 @require_POST
-def session_verify_now(request, pk):
+def session_verify(request, pk):
     session = _organised_session(request.user, pk)
-    count = session_verify(session=session)
+    count = services.session_verify(session=session)
     messages.success(request, _("%(count)d attendances are verified.") % {"count": count})
     return redirect(session)
 
