@@ -37,7 +37,7 @@ def test_video_block_renders_an_accessible_player_with_hls_fallback_and_poster(v
     assert f'aria-label="{item.title}"' in html
     assert "aspect-ratio: 240 / 426" in html
     assert "第一课" in html and "0:02" in html
-    assert "js/player.js" in html and "vendor/hls.js/hls.min.js" in html
+    assert "media/js/player.js" in html and "vendor/hls.js/hls.min.js" in html
 
 
 def test_video_block_says_the_video_is_being_prepared_until_it_is_ready(videos):

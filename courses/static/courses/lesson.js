@@ -1,6 +1,6 @@
 /*
  * Lesson progress: reports what the learner really played to the server, which decides what
- * counts (courses/learning/progress.py). Built on the player API in js/player.js.
+ * counts (courses/learning/progress.py). Built on the player API in media/js/player.js.
  *
  * - Intervals are cut from timeupdate events; a seek closes the interval, so skipped parts
  *   are never reported.
