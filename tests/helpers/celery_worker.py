@@ -43,6 +43,18 @@ REFUSING_BROKERS = [
 ]
 
 
+def publish_bound() -> float:
+    """The longest a refused publish may take by the settings (each attempt waits at most the
+    socket timeout, then the retry intervals), and a second for a loaded machine: proves the
+    wait is bounded (kombu's default waits forever on a hung Redis), not how fast it is."""
+    policy = settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+    attempts = policy["max_retries"] + 1
+    wait = max(
+        settings.BROKER_REDIS_TIMEOUTS["socket_timeout"], settings.CELERY_BROKER_CONNECTION_TIMEOUT
+    )
+    return attempts * wait + policy["max_retries"] * policy["interval_max"] + 1
+
+
 @contextlib.contextmanager
 def broker_refusing(kind: str, scratch: Path) -> Iterator[None]:
     """Publishing meets a Redis that is down (nothing listens), hung (the connection opens, no
