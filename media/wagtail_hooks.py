@@ -3,8 +3,8 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.staticfiles import versioned_static
 
-from media import admin_urls
 from media.models import MediaItem
+from media.serving import admin_urls
 
 
 @hooks.register("register_admin_urls")

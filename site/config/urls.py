@@ -36,7 +36,7 @@ handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"
 
 if settings.DEBUG:
-    # Development serves uploads itself, with the same safe headers as production (media.urls).
-    urlpatterns += [path(settings.MEDIA_URL.lstrip("/"), include("media.urls"))]
+    # Development serves uploads itself, with production's safe headers (media.serving.urls).
+    urlpatterns += [path(settings.MEDIA_URL.lstrip("/"), include("media.serving.urls"))]
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -23,7 +23,7 @@ from coverage.private_files.storage import CHUNK
 from coverage.private_files.tasks import roster_uploads_expire_task
 from coverage.rosters.services import roster_import_check, roster_import_commit
 from coverage.services import training_record
-from media.views import media_serve
+from media.serving.views import media_serve
 from tests.factories import MembershipFactory
 from tests.helpers.identities import id_number
 

@@ -18,7 +18,7 @@ pytestmark = [
 @pytest.fixture
 def transcoded(videos, settings):
     # live_server answers MEDIA_URL itself, without our headers; serve uploads at another
-    # URL through media.urls, as config/urls.py does in development (tests/e2e/urls.py).
+    # URL through media.serving.urls, as config/urls.py does in development (tests/e2e/urls.py).
     settings.MEDIA_URL = "/uploads/"
     if not Collection.objects.exists():
         Collection.add_root(name="Root")

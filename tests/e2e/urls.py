@@ -25,6 +25,6 @@ def video_page(request, item_id: int) -> HttpResponse:
 
 urlpatterns = [
     path("e2e/video/<int:item_id>/", video_page),
-    path("uploads/", include("media.urls")),
+    path("uploads/", include("media.serving.urls")),
     *site_urlpatterns,
 ]

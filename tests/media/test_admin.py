@@ -254,7 +254,7 @@ def test_original_download_needs_permission(client, videos):
 
 
 def test_development_media_server_sends_safe_headers(rf, videos):
-    from media.views import media_serve
+    from media.serving.views import media_serve
 
     item = _ready_item(videos["landscape"])
 

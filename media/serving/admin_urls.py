@@ -1,6 +1,6 @@
 from django.urls import path
 
-from media import views
+from media.serving import views
 
 app_name = "media_admin"
 urlpatterns = [

@@ -4,7 +4,7 @@ Production serves media from the web server or object storage with the same head
 
 from django.urls import re_path
 
-from media.views import media_serve
+from media.serving.views import media_serve
 
 app_name = "media"
 urlpatterns = [re_path(r"^(?P<path>.+)$", media_serve, name="serve")]
