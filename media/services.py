@@ -35,14 +35,18 @@ from media.failures import (
     MediaRejected,
 )
 from media.models import MediaItem
-from media.storage import CHUNK, local_path, tree_delete, tree_upload
+from media.storage import CHUNK, local_path, tree_delete, tree_store
 
 log = logging.getLogger(__name__)
 
 # The transcode task, sent by name: media.tasks imports this module, never the other way round.
 TRANSCODE_TASK = "media.transcode"
-# Progress is written at most this often: live enough for the admin, light on the database.
-PROGRESS_WRITE_SECONDS = 1.0
+# Progress is written at most this often (the admin polls every 2 s): live enough for the
+# admin, light on the database. Publishing or failing always writes the final state.
+PROGRESS_WRITE_SECONDS = 2.0
+# A run whose percentage stands still (a slow encode of a long file) still proves it is alive
+# this often, far inside MEDIA_STALE_AFTER_SECONDS.
+HEARTBEAT_SECONDS = 60.0
 
 
 class Superseded(Exception):
@@ -205,7 +209,7 @@ def media_item_transcode(*, item_id: int, run_id: str) -> str:
                 )
             if _cut_short(info, outputs):
                 raise MediaRejected(TRUNCATED)
-            tree_upload(work / "out", prefix, on_file=progress.beat)
+            tree_store(work / "out", prefix, on_file=progress.beat)
         return _publish(item_id=item_id, run_id=run_id, prefix=prefix, info=info, outputs=outputs)
     except MediaRejected as exc:
         tree_delete(prefix)
@@ -320,7 +324,10 @@ class _ProgressWriter:
 
     def report(self, fraction: float) -> None:
         percent = min(99, int(fraction * 100))
-        if percent != self.percent and time.monotonic() - self.written_at >= PROGRESS_WRITE_SECONDS:
+        since = time.monotonic() - self.written_at
+        if (percent != self.percent and since >= PROGRESS_WRITE_SECONDS) or (
+            since >= HEARTBEAT_SECONDS
+        ):
             self._write(percent)
 
     def beat(self) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from media.ffmpeg.commands import Encoding, Outputs, transcode_commands
-from media.ffmpeg.probe import STDERR_TAIL_CHARS, Tools, VideoInfo, probe
+from media.ffmpeg.probe import STDERR_TAIL_CHARS, Tools, VideoInfo
 
 
 class TranscodeError(Exception):
@@ -43,7 +43,8 @@ def transcode(
     """Write the HLS ladder, MP4 (or M4A) fallback and poster into `dst_dir`.
 
     `on_progress` gets the fraction done (0..1) and may raise to stop ffmpeg. ffmpeg is killed
-    when `timeout` seconds have passed (TranscodeTimeout) and when its caller dies.
+    when `timeout` seconds have passed (TranscodeTimeout) and when its caller dies. The outputs'
+    duration is the one the encode reported at its end: no second probe of what it wrote.
     """
     dst = Path(dst_dir)
     dst.mkdir(parents=True, exist_ok=True)
@@ -59,16 +60,18 @@ def transcode(
 
     for index, command in enumerate(commands):
         # Only the first command encodes; the others take a moment.
-        run(
+        encoded = run(
             command,
             deadline=deadline,
             duration=info.duration,
             on_progress=report if index == 0 else None,
         )
+        if index == 0:
+            # The remux copies the fallback rung's packets: it lasts as long as the encode.
+            outputs.duration = encoded
     for name in (outputs.fallback, outputs.hls_master, outputs.poster):
         if name and not (dst / name).is_file():
             raise TranscodeError(f"ffmpeg finished without writing {name}")
-    outputs.duration = probe(dst / outputs.fallback, tools=tools, check_tail=False).duration
     if on_progress:
         on_progress(1.0)
     return outputs
@@ -80,8 +83,11 @@ def run(
     deadline: float,
     duration: float | None = None,
     on_progress: Callable[[float], None] | None = None,
-) -> None:
-    """Run one ffmpeg command; report `-progress` output as a fraction of `duration`."""
+) -> float | None:
+    """Run one ffmpeg command; report `-progress` output as a fraction of `duration`.
+
+    Returns the seconds of output ffmpeg last reported (None for a command without `-progress`).
+    """
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
             command,
@@ -93,7 +99,9 @@ def run(
             errors="replace",
         )
         try:
-            _follow(process, deadline=deadline, duration=duration, on_progress=on_progress)
+            written = _follow(
+                process, deadline=deadline, duration=duration, on_progress=on_progress
+            )
         finally:
             if process.poll() is None:
                 process.kill()
@@ -103,9 +111,11 @@ def run(
             stderr.seek(max(0, stderr.tell() - STDERR_TAIL_CHARS))
             tail = stderr.read().decode("utf-8", "replace")
             raise TranscodeError(f"ffmpeg exited with {process.returncode}: {tail}")
+    return written
 
 
-def _follow(process, *, deadline, duration, on_progress) -> None:
+def _follow(process, *, deadline, duration, on_progress) -> float | None:
+    written = None
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
         while True:
@@ -118,12 +128,16 @@ def _follow(process, *, deadline, duration, on_progress) -> None:
             if not line:
                 break
             key, _, value = line.strip().partition("=")
-            if key == "out_time_us" and value.isdigit() and duration and on_progress:
-                on_progress(int(value) / 1_000_000 / duration)
+            # "N/A" while no packet is out yet; the block ending "progress=end" has the total.
+            if key == "out_time_us" and value.isdigit():
+                written = int(value) / 1_000_000
+                if duration and on_progress:
+                    on_progress(written / duration)
         try:
             process.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired as exc:
             raise TranscodeTimeout("ffmpeg ran past the time limit") from exc
+    return written
 
 
 _PR_SET_PDEATHSIG = 1
