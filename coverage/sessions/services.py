@@ -1,4 +1,5 @@
-"""Offline sessions: who may attend, check-in and check-out, suspicious patterns, verification.
+"""Offline sessions: who may attend, check-in and check-out, verification (the flags on where a
+check-in came from are in coverage/sessions/flags.py).
 
 Attendance turns into a TrainingRecord (through coverage.services.training_record) once it is
 verified: present for the session's minimum minutes, and checked out when the session asks.
@@ -8,8 +9,8 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,15 +24,10 @@ from coverage.models import (
     TrainingTarget,
 )
 from coverage.services import person_find, training_record
+from coverage.sessions.flags import FAR_FROM_VENUE_METRES, attendance_source_flag
 
 CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
 CHECKOUT_CLOSES_AFTER = datetime.timedelta(minutes=60)
-# An address that checked in this many people of a session, none of them located at the venue
-# (see _source_flags for why an address alone is no sign).
-SHARED_IP_PEOPLE = 6
-# Located check-ins at the venue that clear an address: one faked position is not enough.
-VENUE_WITNESSES = 2
-FAR_FROM_VENUE_METRES = 1000
 
 
 class CheckinRefused(Exception):
@@ -79,16 +75,19 @@ def distance_metres(a: Location, b: Location) -> int:
 
 
 def session_is_invited(*, session: TrainingSession, person: Person) -> bool:
-    entries = RosterEntry.objects.filter(person=person, end_date__isnull=True)
+    return _invitations(session=session, person=person).exists()
+
+
+def _invitations(*, session: TrainingSession, person: Person) -> QuerySet[RosterEntry]:
+    """The person's current roster entries that invite them to the session."""
+    entries = RosterEntry.objects.filter(person=person, end_date__isnull=True).order_by()
     if session.audience == TrainingSession.Audience.ROSTER:
-        return entries.filter(enterprise=session.organiser).exists()
+        return entries.filter(enterprise=session.organiser_id)
     if session.audience == TrainingSession.Audience.ENTERPRISES:
         return entries.filter(
-            Q(enterprise__in=session.invited_enterprises.all()) | Q(enterprise=session.organiser)
-        ).exists()
-    return entries.filter(
-        enterprise__is_key=True, enterprise__kind=Enterprise.Kind.ENTERPRISE
-    ).exists()
+            Q(enterprise__in=session.invited_enterprises.all()) | Q(enterprise=session.organiser_id)
+        )
+    return entries.filter(enterprise__is_key=True, enterprise__kind=Enterprise.Kind.ENTERPRISE)
 
 
 def _check_window(session: TrainingSession, now: datetime.datetime, direction: str) -> None:
@@ -118,14 +117,14 @@ def attendance_check_in(
 ) -> tuple[Attendance, bool]:
     """Check the person in once; a repeat (double tap, rescan, retry) returns the first one."""
     now = now or timezone.now()
-    existing = Attendance.objects.filter(session=session, person=person).first()
-    if existing:
-        if existing.removed_at:
-            raise refuse("removed")
+    try:
+        _check_window(session, now, "in")
+    except CheckinRefused:
+        # A repeat after check-in has closed still shows the check-in that was made.
+        existing = _attendance_existing(session=session, person=person)
+        if existing is None:
+            raise
         return existing, False
-    _check_window(session, now, "in")
-    if not session_is_invited(session=session, person=person):
-        raise refuse("not_invited")
     distance = None
     if location and session.latitude is not None and session.longitude is not None:
         venue = Location(float(session.latitude), float(session.longitude))
@@ -133,117 +132,72 @@ def attendance_check_in(
     flags = [Attendance.Flag.STATIC_CODE] if method == Attendance.Method.STATIC else []
     if distance is not None and distance > FAR_FROM_VENUE_METRES:
         flags.append(Attendance.Flag.FAR_FROM_VENUE)
-    device = device[:64]
-    shared = _source_flags(session=session, device=device, ip_address=ip_address, distance=distance)
-    flags += shared.flags
-    try:
-        with transaction.atomic():
-            attendance = Attendance.objects.create(
-                session=session,
-                person=person,
-                checked_in_at=now,
-                checkin_method=method,
-                device=device,
-                ip_address=ip_address,
-                distance_m=distance,
-                flags=[str(flag) for flag in flags],
-            )
-    except IntegrityError:
-        # A simultaneous request for the same person won the race: theirs is the check-in.
-        return Attendance.objects.get(session=session, person=person), False
-    if shared.device_first_sharing:
-        _flag_first_of_device(attendance)
-    if shared.address_crossed:
-        _flag_earlier_of_address(attendance)
+    attendance = Attendance(
+        session=session,
+        person=person,
+        checked_in_at=now,
+        checkin_method=method,
+        device=device[:64],
+        ip_address=ip_address,
+        distance_m=distance,
+        flags=[str(flag) for flag in flags],
+    )
+    # In a transaction although it is one statement: a request given up while the database
+    # hangs closes the connection, and the server then rolls the insert back instead of
+    # storing a check-in the worker was told had failed (tests/config/test_unavailable.py).
+    with transaction.atomic():
+        inserted = _attendance_insert_if_invited(
+            attendance, invitations=_invitations(session=session, person=person)
+        )
+    if not inserted:
+        existing = _attendance_existing(session=session, person=person)
+        if existing is None:
+            raise refuse("not_invited")
+        return existing, False
+    attendance.flags += attendance_source_flag(attendance=attendance)
     return attendance, True
 
 
-@dataclass(frozen=True)
-class SourceFlags:
-    flags: list[str]
-    device_first_sharing: bool  # this is the device's second person: flag its first one too
-    address_crossed: bool = False  # this made the address suspicious: flag its earlier ones
-
-
-def _source_flags(
-    *, session: TrainingSession, device: str, ip_address: str | None, distance: int | None
-) -> SourceFlags:
-    """Flags from where a check-in came, counted by one aggregate query (no row loaded)."""
-    # Flags only point the organiser at check-ins worth a look, so they must mark anomalies:
-    # - One browser (its device cookie) checking in a second person of the session: a phone
-    #   has one owner, so this is someone checking in a team, however far apart in time.
-    # - An address alone is no sign: a venue's Wi-Fi puts every attendee behind one address,
-    #   and mobile carriers put many phones behind one too. What tells a venue's network from
-    #   an office where someone checks in a team (private tabs defeat the device cookie) is
-    #   whether anybody there is at the venue: an address is flagged once it has checked in
-    #   SHARED_IP_PEOPLE people and fewer than VENUE_WITNESSES of its check-ins were located
-    #   within FAR_FROM_VENUE_METRES of the venue; crossing the line flags the address's
-    #   earlier check-ins too. At a venue a few phones reporting their position clear
-    #   everybody on its Wi-Fi, including those who declined the location prompt. A session
-    #   without the venue's position cannot tell the two apart: no address flag.
-    located = session.latitude is not None and session.longitude is not None
-    counts = {}
-    if device:
-        counts["device_people"] = Count("pk", filter=Q(device=device))
-    if ip_address and located:
-        counts["address_people"] = Count("pk", filter=Q(ip_address=ip_address))
-        counts["address_at_venue"] = Count(
-            "pk", filter=Q(ip_address=ip_address, distance_m__lte=FAR_FROM_VENUE_METRES)
-        )
-    if not counts:
-        return SourceFlags([], device_first_sharing=False)
-    sources = Q()
-    if device:
-        sources |= Q(device=device)
-    if "address_people" in counts:
-        sources |= Q(ip_address=ip_address)
-    found = Attendance.objects.filter(sources, session=session).aggregate(**counts)
-    flags = []
-    device_people = found.get("device_people", 0)
-    if device_people:
-        flags.append(str(Attendance.Flag.SHARED_DEVICE))
-    at_venue = distance is not None and distance <= FAR_FROM_VENUE_METRES
-    address_crossed = False
-    if (
-        "address_people" in counts
-        and found["address_at_venue"] + at_venue < VENUE_WITNESSES
-        and found["address_people"] + 1 >= SHARED_IP_PEOPLE
-    ):
-        flags.append(str(Attendance.Flag.SHARED_IP))
-        address_crossed = found["address_people"] + 1 == SHARED_IP_PEOPLE
-    return SourceFlags(
-        flags, device_first_sharing=device_people == 1, address_crossed=address_crossed
-    )
-
-
-def _flag_first_of_device(attendance: Attendance) -> None:
-    # Only on the device's second person: the first is the one row not yet flagged, so this
-    # stays one read of one row and one update, however many people the device checks in.
-    first = (
-        Attendance.objects.filter(session=attendance.session, device=attendance.device)
-        .exclude(pk=attendance.pk)
-        .values_list("pk", "flags")
+def _attendance_existing(*, session: TrainingSession, person: Person) -> Attendance | None:
+    """The person's check-in to the session, if any; refused when the organiser removed it."""
+    existing = (
+        Attendance.objects.select_related("session", "person")
+        .filter(session=session, person=person)
         .first()
     )
-    if first and Attendance.Flag.SHARED_DEVICE not in first[1]:
-        Attendance.objects.filter(pk=first[0]).update(
-            flags=[*first[1], str(Attendance.Flag.SHARED_DEVICE)]
-        )
+    if existing and existing.removed_at:
+        raise refuse("removed")
+    return existing
 
 
-def _flag_earlier_of_address(attendance: Attendance) -> None:
-    # Once per address and session, when it crosses SHARED_IP_PEOPLE: at most that many rows
-    # read and written in two queries, however many check in after.
-    earlier = (
-        Attendance.objects.filter(session=attendance.session, ip_address=attendance.ip_address)
-        .exclude(pk=attendance.pk)
-        .only("pk", "flags")
+def _attendance_insert_if_invited(attendance: Attendance, *, invitations: QuerySet) -> bool:
+    """INSERT … SELECT … WHERE EXISTS (invitation) ON CONFLICT DO NOTHING RETURNING id: the
+    invitation check, the insert and the check for an earlier check-in in one statement, so a
+    check-in costs one round trip here and a double tap never raises. False when nothing was
+    inserted (not invited, or checked in already). The ORM writes neither INSERT … SELECT nor
+    ON CONFLICT DO NOTHING with RETURNING; PostgreSQL and SQLite (3.35+) both take this."""
+    fields = [field for field in Attendance._meta.concrete_fields if not field.primary_key]
+    values = [
+        field.get_db_prep_save(field.pre_save(attendance, True), connection) for field in fields
+    ]
+    invited_sql, invited_params = invitations.values("pk").query.sql_with_params()
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Attendance._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"SELECT {', '.join(['%s'] * len(fields))} WHERE EXISTS ({invited_sql}) "
+        f"ON CONFLICT ({quote('session_id')}, {quote('person_id')}) DO NOTHING "
+        f"RETURNING {quote(Attendance._meta.pk.column)}"
     )
-    flag = str(Attendance.Flag.SHARED_IP)
-    changed = [a for a in earlier if flag not in a.flags]
-    for earlier_attendance in changed:
-        earlier_attendance.flags = [*earlier_attendance.flags, flag]
-    Attendance.objects.bulk_update(changed, ["flags"])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *invited_params])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    attendance.pk = row[0]
+    attendance._state.adding = False
+    attendance._state.db = connection.alias
+    return True
 
 
 def attendance_check_out(

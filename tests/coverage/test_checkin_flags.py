@@ -15,7 +15,8 @@ from accounts.models import User
 from coverage.models import Attendance, Person, Role, RosterEntry, TrainingSession
 from coverage.pii import pii_encrypt, pii_lookup_hash
 from coverage.sessions import tokens as checkin_tokens
-from coverage.sessions.services import SHARED_IP_PEOPLE, Location, attendance_check_in
+from coverage.sessions.flags import SHARED_IP_PEOPLE
+from coverage.sessions.services import Location, attendance_check_in
 from tests.factories import EnterpriseFactory
 from tests.helpers.identities import id_number
 

@@ -5,6 +5,7 @@ import time
 
 from allauth.core import ratelimit
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +17,7 @@ from coverage.models import Attendance, Person, TrainingSession
 from coverage.services import BindingRefused
 from coverage.sessions import tokens
 from coverage.sessions.forms import IdentityForm
+from coverage.sessions.selectors import checkin_session_find
 from coverage.sessions.services import (
     REFUSALS,
     CheckinRefused,
@@ -84,44 +86,71 @@ def _pending(request, session) -> dict | None:
 
 @login_required
 def checkin_confirm(request, pk):
-    session = get_object_or_404(TrainingSession.objects.select_related("organiser"), pk=pk)
-    person = Person.objects.filter(user=request.user).first()
-    existing = Attendance.objects.filter(session=session, person=person).first() if person else None
+    # A check-in POST is what a whole hall sends within a minute: the session and the
+    # person come in one query, and the POST writes nothing but the check-in (budget and
+    # why: tests/coverage/test_checkin_queries.py, docs/coverage.md).
+    session = checkin_session_find(pk=pk, user=request.user)
+    if session is None:
+        raise Http404
     pending = _pending(request, session)
     if pending is None:
+        existing = _attendance_of(session)
         if existing:
             return render(request, "coverage/checkin_done.html", {"attendance": existing})
         return _refusal(request, REFUSALS["expired"], session=session)
-    if person is None:
+    if session.person_pk is None:
         return redirect(f"{reverse('coverage:identity_bind')}?next={request.path}")
 
     direction = pending["direction"]
-    if direction == "in" and existing and not existing.removed_at:
-        return render(request, "coverage/checkin_done.html", {"attendance": existing})
     if request.method != "POST":
+        existing = _attendance_of(session)
+        if direction == "in" and existing and not existing.removed_at:
+            return render(request, "coverage/checkin_done.html", {"attendance": existing})
         return render(
             request,
             "coverage/checkin_confirm.html",
-            {"session": session, "person": person, "direction": direction},
+            {
+                "session": session,
+                "person": Person.objects.get(pk=session.person_pk),
+                "direction": direction,
+            },
         )
+    # The services need only the person's key; the pages that show the name read the person.
+    person = Person(pk=session.person_pk)
     try:
         if direction == "out":
             attendance = attendance_check_out(
                 session=session, person=person, method=pending["method"]
             )
-        else:
-            attendance, _created = attendance_check_in(
-                session=session,
-                person=person,
-                method=pending["method"],
-                device=request.COOKIES.get(DEVICE_COOKIE, ""),
-                ip_address=client_ip(request),
-                location=_location(request.POST),
-            )
+            request.session.pop(PENDING_KEY, None)
+            return redirect("coverage:checkin_done", pk=attendance.pk)
+        attendance, created = attendance_check_in(
+            session=session,
+            person=person,
+            method=pending["method"],
+            device=request.COOKIES.get(DEVICE_COOKIE, ""),
+            ip_address=client_ip(request),
+            location=_location(request.POST),
+        )
     except CheckinRefused as refusal:
         return _refusal(request, refusal.message, session=session)
-    request.session.pop(PENDING_KEY, None)
+    if not created:
+        # A double tap, a rescan or a retry after an error page: the check-in already made.
+        return render(request, "coverage/checkin_done.html", {"attendance": attendance})
+    # The scan is left in the session to expire (PENDING_MAX_AGE): removing it would write
+    # the session, a database write under cached_db, on every check-in, and any repeat of
+    # this scan finds the check-in just made.
     return redirect("coverage:checkin_done", pk=attendance.pk)
+
+
+def _attendance_of(session) -> Attendance | None:
+    if session.person_pk is None:
+        return None
+    return (
+        Attendance.objects.select_related("session", "person")
+        .filter(session=session, person=session.person_pk)
+        .first()
+    )
 
 
 def _location(data) -> Location | None:
