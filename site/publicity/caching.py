@@ -6,17 +6,19 @@ the host, scheme, path with query string and the interface language; the entry h
 "generation" it was made in, and publishing, unpublishing, moving or deleting any page starts
 a new generation, because a change shows in more than its own page (lists, the home page).
 
-The header's forms carry a CSRF token, which must be each visitor's own: the cached copy keeps
-a placeholder where the token was, and every response gets a fresh token of its own visitor
-(CsrfViewMiddleware then sets the matching cookie), so the language switch works on a page
-served from the cache.
+A hit costs one round trip (one MGET of the generation and the page) and nothing per visitor:
+whether a path may be a page is a prefix check against the other views' URLs, worked out once
+per URLconf, and cached pages carry no CSRF token. A token must be each visitor's own, so the
+header's language switch on a page that may be cached takes it when it is submitted, from
+`publicity:csrf_token` (`publicity/static/publicity/csrf_lazy.js`); a page whose rendering
+asked for a token anyway is not stored.
 
 Hand-written on Django's cache framework because wagtail-cache, the library for this, supports
 Wagtail only up to 7.0 (its 3.0.0 release), and this project runs Wagtail 8.
 """
 
+import functools
 import hashlib
-import re
 import uuid
 
 from django.conf import settings
@@ -24,9 +26,10 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
-from django.urls import Resolver404, resolve
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import translation
+from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -39,8 +42,11 @@ CACHED_PARAMETERS = frozenset(
     {"topic", "tag", "industry", "region", "year", "accident_type", "filing_status", "page"}
 )
 CACHE_HEADER = "X-Page-Cache"
-_TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
-_TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+# Set on a request whose page may be stored: its templates leave CSRF tokens out.
+CANDIDATE_ATTRIBUTE = "page_cache_candidate"
+# Part of every page key: entries of an older layout are never read.
+_KEY_PREFIX = "publicity:page:2:"
+_REGEX_SPECIAL = frozenset("\\.^$*+?{}[]|()")
 # Cookies that make a page someone's own: a session (signed in, or anything kept for the
 # visitor) and messages waiting to be shown.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -95,16 +101,57 @@ def _page_key(request: HttpRequest) -> str:
     raw = "|".join(
         [request.scheme, request.get_host(), translation.get_language() or "", request.path, query]
     )
-    return "publicity:page:" + hashlib.sha256(raw.encode()).hexdigest()
+    return _KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _literal_prefix(pattern) -> str:
+    """The start of a URL pattern that is plain text: what every path it matches begins with."""
+    if isinstance(pattern, RoutePattern):  # "admin/", "learn/<int:pk>/"
+        return str(pattern).split("<", 1)[0]
+    if isinstance(pattern, RegexPattern):
+        text = str(pattern).removeprefix("^")
+        end = next((i for i, char in enumerate(text) if char in _REGEX_SPECIAL), len(text))
+        return text[:end]
+    return ""  # anything else (a locale prefix): taken to match every path
+
+
+def _serves_pages_somewhere(entry) -> bool:
+    if isinstance(entry, URLPattern):
+        return entry.name == "wagtail_serve"
+    return any(_serves_pages_somewhere(child) for child in entry.url_patterns)
+
+
+def _prefixes_of_other_views(patterns, start: str) -> list[str]:
+    prefixes = []
+    for entry in patterns:
+        prefix = start + _literal_prefix(entry.pattern)
+        if isinstance(entry, URLResolver) and _serves_pages_somewhere(entry):
+            if prefix != start + str(entry.pattern):
+                # Pages behind a prefix that is not plain text: none is taken for a page.
+                prefixes.append(prefix)
+            else:
+                prefixes.extend(_prefixes_of_other_views(entry.url_patterns, prefix))
+        elif not (isinstance(entry, URLPattern) and entry.name == "wagtail_serve"):
+            prefixes.append(prefix)
+    return prefixes
+
+
+@functools.lru_cache(maxsize=8)
+def _other_views(resolver: URLResolver) -> tuple[str, ...]:
+    """The paths every other view of this URLconf starts with ("/admin/", "/learn/", …)."""
+    return tuple("/" + prefix for prefix in _prefixes_of_other_views(resolver.url_patterns, ""))
 
 
 def _serves_pages(request: HttpRequest) -> bool:
-    """Wagtail's page view answers this path (other views never pay for a cache lookup)."""
-    try:
-        match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
-    except Resolver404:
+    """Wagtail's page view may answer this path: no other view's URL starts it, and it ends in
+    a slash as page URLs do (CommonMiddleware redirects the others). Checked by prefix, not by
+    resolve(), so that other views never pay for a cache lookup and pages pay little for the
+    check; a path taken for a page that is none only costs a lookup that misses, since only
+    page views store entries."""
+    path = request.path_info
+    if WAGTAIL_APPEND_SLASH and not path.endswith("/"):
         return False
-    return match.url_name == "wagtail_serve"
+    return not path.startswith(_other_views(get_resolver(getattr(request, "urlconf", None))))
 
 
 def _known_query(request: HttpRequest) -> bool:
@@ -138,19 +185,18 @@ def _response_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
         and "private" not in response.get("Cache-Control", "")
         and not request.user.is_authenticated
         and not (session is not None and session.modified)
+        # The rendering put this visitor's CSRF token in the page: nobody else may get it.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     )
 
 
 def _entry(generation: str, response: HttpResponse) -> tuple:
-    content = _TOKEN_INPUT.sub(rb"\1" + _TOKEN_PLACEHOLDER + rb"\2", response.content)
     headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
-    return (generation, response.status_code, headers, content)
+    return (generation, response.status_code, headers, response.content)
 
 
-def _response(entry: tuple, request: HttpRequest) -> HttpResponse:
+def _response(entry: tuple) -> HttpResponse:
     _generation_made, status, headers, content = entry
-    if _TOKEN_PLACEHOLDER in content:
-        content = content.replace(_TOKEN_PLACEHOLDER, get_token(request).encode())
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
@@ -172,7 +218,8 @@ class AnonymousPageCacheMiddleware:
         generation = _generation(found)
         entry = found.get(key)
         if entry is not None and entry[0] == generation:
-            return _response(entry, request)
+            return _response(entry)
+        setattr(request, CANDIDATE_ATTRIBUTE, True)
         response = self.get_response(request)
         if _response_cacheable(request, response):
             _cache().set(key, _entry(generation, response), _timeout())

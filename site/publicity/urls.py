@@ -7,4 +7,5 @@ app_name = "publicity"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("tracking/", views.tracking, name="tracking"),
+    path("csrf/", views.csrf_token, name="csrf_token"),
 ]

@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from coverage.audit.exports import table_export
 from coverage.jurisdiction import is_regulator, regions_in_scope, regulator_memberships
@@ -88,3 +90,10 @@ def tracking(request):
         "publicity/tracking.html",
         {"form": form, "region": region, "year": year, "campaigns": campaigns, "bases": bases},
     )
+
+
+@never_cache
+def csrf_token(request):
+    """The visitor's own CSRF token for a form on a page from the cache (csrf_lazy.js); this
+    response also sets the matching cookie."""
+    return JsonResponse({"token": get_token(request)})

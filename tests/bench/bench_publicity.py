@@ -2,15 +2,20 @@
 same run through the same WSGI stack (every middleware, django.test.Client in one process).
 
 The floor is a view that returns a tiny HttpResponse: what any request costs in this project
-(sessions, language, CSRF, authentication, the page cache's own lookup, redirects). A cached
-article adds the cache read and the CSRF token put into the page; the aim is a ratio near 1,
-so that caching makes a page as cheap as the platform's cheapest request. An uncached view
-of the same article is printed beside them to show what the cache saves.
+(sessions, language, CSRF, authentication, the page cache's prefix check, redirects). A cached
+article adds the cache read (one round trip to Redis) and building the response from it; the
+aim is a ratio near 1, so that caching makes a page as cheap as the platform's cheapest
+request. The page cache in process memory is timed in the same run, alternately, as a second
+figure; an uncached view of the same article is printed beside them to show what the cache
+saves.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yufang_bench \\
         .venv/bin/python -m tests.bench.bench_publicity [--seconds 3] [--runs 5]
-    # the page cache in Redis (default when one answers on 127.0.0.1:6379), or another cache:
-    BENCH_CACHE_URL=locmemcache:// .venv/bin/python -m tests.bench.bench_publicity
+    # the shared page cache in Redis (default when one answers on 127.0.0.1:6379), or another:
+    BENCH_CACHE_URL=dbcache://bench_pages .venv/bin/python -m tests.bench.bench_publicity
+
+Figures (tests/bench/summary.py): "cached_article_vs_bare_view" (the shared cache, Redis by
+default; goal 0.7) and "cached_article_vs_bare_view_locmem" (process memory; no goal).
 
 Not a test: nothing here fails on a slow figure. It fails when the article is not served from
 the cache, because then the ratio would mean nothing.
@@ -31,6 +36,9 @@ from django.urls import path
 ARTICLE = "/articles/dust-lungs/"
 BARE = "/bench/bare/"
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/12"
+LOCMEM_ALIAS = "bench_pages_locmem"
+GOAL = 0.7
+LOCMEM_BACKEND = "django.core.cache.backends.locmem.LocMemCache"
 
 
 def bare(request):
@@ -58,10 +66,15 @@ def _redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
         return False
 
 
-def _setup(scratch: Path) -> str:
+def _setup(scratch: Path) -> str | None:
+    """Django set up against the bench database with the demo loaded; the shared cache's URL,
+    None when no cache but process memory is at hand."""
     cache_url = os.environ.get("BENCH_CACHE_URL") or (
-        DEFAULT_CACHE_URL if _redis_answers() else "locmemcache://"
+        DEFAULT_CACHE_URL if _redis_answers() else None
     )
+    if cache_url is None:
+        print("No Redis on 127.0.0.1:6379 and no BENCH_CACHE_URL: process memory only.")
+        cache_url = "locmemcache://"
     os.environ["CACHE_URL"] = cache_url
     os.environ["PAGE_CACHE_URL"] = cache_url  # the page cache is its own alias ("pages")
     os.environ.setdefault("VAR_DIR", str(scratch / "var"))
@@ -80,6 +93,7 @@ def _setup(scratch: Path) -> str:
     # a collectstatic manifest: the scratch folder has none, and the lookup costs the same.
     override_settings(
         ROOT_URLCONF="tests.bench.bench_publicity",
+        CACHES={**settings.CACHES, LOCMEM_ALIAS: {"BACKEND": LOCMEM_BACKEND}},
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -92,7 +106,7 @@ def _setup(scratch: Path) -> str:
     regions_load_jilin()
     industries_load_key()
     publicity_demo_install()
-    return cache_url
+    return None if cache_url.startswith("locmem") else cache_url
 
 
 def _rate(client, url_for, seconds: float) -> float:
@@ -108,6 +122,29 @@ def _rate(client, url_for, seconds: float) -> float:
     return count / (time.perf_counter() - started)
 
 
+def _warm(client, alias: str) -> None:
+    from django.test.utils import override_settings
+
+    from publicity.caching import CACHE_HEADER, pages_cache_purge
+
+    with override_settings(PUBLICITY_PAGE_CACHE_ALIAS=alias):
+        pages_cache_purge()
+        warm = client.get(ARTICLE)
+        if client.get(ARTICLE).get(CACHE_HEADER) != "hit" or warm.status_code != 200:
+            raise SystemExit(f"The article is not served from the {alias!r} cache: no ratio.")
+
+
+def _from(alias: str, url_for):
+    """Requests while the page cache is `alias`."""
+    from django.test.utils import override_settings
+
+    def rate(client, seconds: float) -> float:
+        with override_settings(PUBLICITY_PAGE_CACHE_ALIAS=alias):
+            return _rate(client, url_for, seconds)
+
+    return rate
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each measurement")
@@ -116,43 +153,66 @@ def main() -> None:
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-publicity-"))
     try:
-        cache_url = _setup(scratch)
+        shared_url = _setup(scratch)
+        from django.conf import settings
         from django.test import Client
 
-        from publicity.caching import CACHE_HEADER, pages_cache_purge
+        from tests.bench.summary import figure_record
 
-        pages_cache_purge()
+        shared = settings.PUBLICITY_PAGE_CACHE_ALIAS
         client = Client(HTTP_HOST="localhost")
-        warm = client.get(ARTICLE)
-        if client.get(ARTICLE).get(CACHE_HEADER) != "hit" or warm.status_code != 200:
-            raise SystemExit("The article is not served from the cache: no ratio to report.")
-        kind = cache_url.split(":", 1)[0]
-        print(
-            f"\nCached article ÷ bare Django view, requests/s in one process through the whole "
-            f"middleware stack (page cache: {kind}; {args.runs} runs of {args.seconds:g} s each, "
-            "alternating, after a warm-up)"
+        sides = {"bare view": _from(shared, lambda n: BARE)}
+        if shared_url is not None:
+            _warm(client, shared)
+            kind = shared_url.split(":", 1)[0]
+            sides[f"cached ({kind})"] = _from(shared, lambda n: ARTICLE)
+        _warm(client, LOCMEM_ALIAS)
+        sides["cached (locmem)"] = _from(LOCMEM_ALIAS, lambda n: ARTICLE)
+        # Another query string each time: rendered from the database, and never stored.
+        sides["uncached article"] = _from(
+            shared, lambda n: f"{ARTICLE}?n={n}-{time.monotonic_ns()}"
         )
-        sides = {
-            "bare view": lambda n: BARE,
-            "cached article": lambda n: ARTICLE,
-            # A new query string each time: rendered from the database and stored, every time.
-            "uncached article": lambda n: f"{ARTICLE}?n={n}-{time.monotonic_ns()}",
-        }
-        for url_for in sides.values():
-            _rate(client, url_for, 0.5)
+        print(
+            "\nCached article ÷ bare Django view, requests/s in one process through the whole "
+            f"middleware stack ({args.runs} runs of {args.seconds:g} s each, alternating, "
+            "after a warm-up)"
+        )
+        for rate in sides.values():
+            rate(client, 0.5)
         rates = {name: [] for name in sides}
         for run in range(args.runs):
             order = list(sides.items()) if run % 2 == 0 else list(reversed(sides.items()))
-            for name, url_for in order:
-                rates[name].append(_rate(client, url_for, args.seconds))
+            for name, rate in order:
+                rates[name].append(rate(client, args.seconds))
         medians = {name: statistics.median(values) for name, values in rates.items()}
         for name, values in rates.items():
             runs = ", ".join(f"{value:.0f}" for value in values)
             print(f"   {name:<18}{medians[name]:>9.0f} req/s   (runs: {runs})")
-        bare_rate = medians["bare view"]
-        print(f"   cached article ÷ bare view:   {medians['cached article'] / bare_rate:.3f}")
-        print(f"   uncached article ÷ bare view: {medians['uncached article'] / bare_rate:.3f}")
-        pages_cache_purge()
+        bare_rate = medians.pop("bare view")
+        for name, median in medians.items():
+            print(f"   {name} ÷ bare view: {median / bare_rate:.3f}")
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        print(f"   load average: {load}")
+        note = f"{args.runs}×{args.seconds:g} s alternating; load average {load}"
+        if shared_url is not None:
+            figure_record(
+                "cached_article_vs_bare_view",
+                ours=medians[f"cached ({kind})"],
+                floor=bare_rate,
+                goal=GOAL,
+                better="higher",
+                unit="req/s",
+                note=f"page cache: {kind}; {note}",
+            )
+        figure_record(
+            "cached_article_vs_bare_view_locmem",
+            ours=medians["cached (locmem)"],
+            floor=bare_rate,
+            goal=None,
+            better="higher",
+            unit="req/s",
+            note=f"page cache in process memory; {note}",
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

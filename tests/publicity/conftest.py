@@ -2,12 +2,18 @@
 with revisions and search entries) inside a transaction that is rolled back after the last of them;
 each test runs in a savepoint within it, as Django's TestCase.setUpTestData does."""
 
+import uuid
+
 import pytest
+import redis
 from django.db import transaction
 from django.test.utils import override_settings
 
 from coverage.services import industries_load_key, regions_load_jilin
 from demo.installers.publicity import publicity_demo_install
+
+# The page cache's Redis tests: a real server, a database of their own, a key prefix per test.
+PAGES_REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +48,23 @@ def publicity_demo(publicity_demo_data, db):
     from publicity.models import HomePage
 
     return HomePage.objects.get(pk=publicity_demo_data)
+
+
+@pytest.fixture
+def redis_pages_cache(settings):
+    """The page cache in a real Redis, as production has it; yields the server's URL."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "publicity.redis_cache.SharedClientRedisCache",
+            "LOCATION": PAGES_REDIS_URL,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    yield PAGES_REDIS_URL
+    client = redis.Redis.from_url(PAGES_REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
