@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoverageConfig(AppConfig):
     name = "coverage"
     verbose_name = _("Training coverage")
+
+    def ready(self) -> None:
+        from coverage.counts import receivers  # noqa: F401  (connects the signal receivers)

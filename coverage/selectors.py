@@ -4,6 +4,10 @@ the API and the annual report, so every place shows the same numbers.
 A person on an active roster entry with a required role, in a key enterprise, is *covered*
 when they have a training record counting toward the target dated inside its period. Training
 belongs to the person: a course finished while working elsewhere counts here too.
+
+The figures are sums over the maintained counts (coverage/counts/): per enterprise, target
+and role, the required and covered entries, kept exact as rosters and records change. Key
+designation, region and industry are read from the enterprise at query time.
 """
 
 import datetime
@@ -14,19 +18,27 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
-from coverage.models import Enterprise, Region, Role, RosterEntry, TrainingRecord, TrainingTarget
+from coverage.models import (
+    CoveredPerson,
+    Enterprise,
+    EnterpriseCoverage,
+    Region,
+    Role,
+    RosterEntry,
+    TrainingTarget,
+)
 
 
 @dataclass(frozen=True)
@@ -60,14 +72,7 @@ def key_enterprises(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
 
 
 def _is_covered(target: TrainingTarget) -> Exists:
-    return Exists(
-        TrainingRecord.objects.filter(
-            person=OuterRef("person_id"),
-            targets=target,
-            occurred_on__gte=target.start_date,
-            occurred_on__lte=target.end_date,
-        )
-    )
+    return Exists(CoveredPerson.objects.filter(target=target, person=OuterRef("person_id")))
 
 
 def required_entries(
@@ -84,30 +89,37 @@ def required_entries(
 def covered_entries(
     *, target: TrainingTarget, enterprises: QuerySet[Enterprise]
 ) -> QuerySet[RosterEntry]:
-    """The required entries whose person has qualifying training.
-
-    The EXISTS stands in WHERE, where PostgreSQL turns it into one hash semi-join; inside a
-    conditional COUNT it would run once per roster entry (5-9x slower at province scale,
-    measured by `make bench`). So figures are two counts, required and covered, merged here.
-    """
+    """The required entries whose person has qualifying training."""
     return required_entries(target=target, enterprises=enterprises).filter(_is_covered(target))
 
 
-def _grouped_figures(target, enterprises, *fields: str) -> dict[tuple, Figures]:
-    def counts(queryset) -> dict[tuple, int]:
-        rows = queryset.values(*fields).annotate(n=Count("pk"))
-        return {tuple(row[field] for field in fields): row["n"] for row in rows}
+def _counts(target: TrainingTarget, enterprises: QuerySet[Enterprise]):
+    """The maintained per-(enterprise, role) counts of the target, in the key enterprises."""
+    return EnterpriseCoverage.objects.filter(
+        target=target,
+        role__in=target.required_roles,
+        required__gt=0,
+        enterprise__in=key_enterprises(enterprises),
+    ).order_by()
 
-    required = counts(required_entries(target=target, enterprises=enterprises))
-    covered = counts(covered_entries(target=target, enterprises=enterprises))
-    return {key: Figures(n, covered.get(key, 0)) for key, n in required.items()}
+
+_SUMS = {
+    "required_sum": Coalesce(Sum("required"), 0),
+    "covered_sum": Coalesce(Sum("covered"), 0),
+}
+
+
+def _grouped_figures(target, enterprises, *fields: str) -> dict[tuple, Figures]:
+    rows = _counts(target, enterprises).values(*fields).annotate(**_SUMS)
+    return {
+        tuple(row[field] for field in fields): Figures(row["required_sum"], row["covered_sum"])
+        for row in rows
+    }
 
 
 def coverage_totals(*, target: TrainingTarget, enterprises: QuerySet[Enterprise]) -> Figures:
-    return Figures(
-        required_entries(target=target, enterprises=enterprises).count(),
-        covered_entries(target=target, enterprises=enterprises).count(),
-    )
+    sums = _counts(target, enterprises).aggregate(**_SUMS)
+    return Figures(sums["required_sum"], sums["covered_sum"])
 
 
 def coverage_by_role(
@@ -133,19 +145,18 @@ def enterprises_with_coverage(
 ) -> QuerySet[Enterprise]:
     """Key enterprises annotated `required`, `covered`, `percent` (NULL: roster missing),
     worst first; the primary key last makes the order total, so pages never overlap."""
-    entries = RosterEntry.objects.filter(
-        enterprise=OuterRef("pk"), end_date__isnull=True, role__in=target.required_roles
+    counted = FilteredRelation(
+        "coverage_counts",
+        condition=Q(
+            coverage_counts__target=target, coverage_counts__role__in=target.required_roles
+        ),
     )
-
-    def count_of(queryset) -> Coalesce:
-        counted = queryset.order_by().values("enterprise").annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
     return (
         key_enterprises(enterprises)
         .annotate(
-            required=count_of(entries),
-            covered=count_of(entries.filter(_is_covered(target))),
+            counted=counted,
+            required=Coalesce(Sum("counted__required"), 0),
+            covered=Coalesce(Sum("counted__covered"), 0),
         )
         .annotate(
             percent=Case(
@@ -162,7 +173,7 @@ def enterprises_with_coverage(
 def enterprise_role_figures(
     *, target: TrainingTarget, enterprises: QuerySet[Enterprise]
 ) -> dict[int, dict[str, Figures]]:
-    """Per enterprise id, per required role: two grouped queries for any number of enterprises."""
+    """Per enterprise id, per required role: one grouped query for any number of enterprises."""
     result: dict[int, dict[str, Figures]] = {}
     for (enterprise_id, role), figures in _grouped_figures(
         target, enterprises, "enterprise_id", "role"
@@ -204,7 +215,7 @@ def _enterprise_counts(condition: Q | None = None) -> dict:
 def region_figures(
     *, target: TrainingTarget, region: Region | None, enterprises: QuerySet[Enterprise]
 ) -> RegionFigures:
-    """The region's people-weighted coverage and its enterprises' state (three queries)."""
+    """The region's people-weighted coverage and its enterprises' state (two queries)."""
     if region is not None:
         enterprises = enterprises.filter(region__path__startswith=region.path)
     people = coverage_totals(target=target, enterprises=enterprises)
@@ -219,23 +230,20 @@ def region_figures(
 def coverage_by_subregion(
     *, target: TrainingTarget, region: Region, enterprises: QuerySet[Enterprise]
 ) -> list[RegionFigures]:
-    """Each child region's figures, rolled up from everything below it (four queries)."""
+    """Each child region's figures, rolled up from everything below it (three queries)."""
     children = list(region.children.all())
     if not children:
         return []
     enterprises = enterprises.filter(region__path__startswith=region.path)
     people_aggregates, enterprise_aggregates = {}, {}
     for child in children:
-        people_aggregates[str(child.pk)] = Count(
-            "pk", filter=Q(enterprise__region__path__startswith=child.path)
-        )
+        in_child_counts = Q(enterprise__region__path__startswith=child.path)
+        people_aggregates[f"required_{child.pk}"] = Sum("required", filter=in_child_counts)
+        people_aggregates[f"covered_{child.pk}"] = Sum("covered", filter=in_child_counts)
         in_child = Q(region__path__startswith=child.path)
         for name, aggregate in _enterprise_counts(in_child).items():
             enterprise_aggregates[f"{name}_{child.pk}"] = aggregate
-    required = required_entries(target=target, enterprises=enterprises).aggregate(
-        **people_aggregates
-    )
-    covered = covered_entries(target=target, enterprises=enterprises).aggregate(**people_aggregates)
+    people = _counts(target, enterprises).aggregate(**people_aggregates)
     counts = (
         enterprises_with_coverage(target=target, enterprises=enterprises)
         .order_by()
@@ -244,7 +252,7 @@ def coverage_by_subregion(
     figures = [
         RegionFigures(
             region=child,
-            people=Figures(required[str(child.pk)], covered[str(child.pk)]),
+            people=Figures(people[f"required_{child.pk}"] or 0, people[f"covered_{child.pk}"] or 0),
             key_enterprises=counts[f"key_enterprises_{child.pk}"],
             complete_enterprises=counts[f"complete_enterprises_{child.pk}"],
             roster_missing=counts[f"roster_missing_{child.pk}"],

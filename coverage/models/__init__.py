@@ -1,4 +1,5 @@
 from coverage.models.audit import AuditLog
+from coverage.models.counts import CoveredPerson, EnterpriseCoverage
 from coverage.models.organisations import (
     Department,
     Enterprise,
@@ -15,8 +16,10 @@ __all__ = [
     "Attendance",
     "AttendanceChange",
     "AuditLog",
+    "CoveredPerson",
     "Department",
     "Enterprise",
+    "EnterpriseCoverage",
     "Industry",
     "KeyDesignation",
     "Membership",

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coverage.counts.maintain import enterprises_recount
 from coverage.models import (
     AuditLog,
     Enterprise,
@@ -83,11 +84,20 @@ def roster_import(
             if locked.status == RosterImport.Status.COMMITTED:
                 return ImportResult.from_import(locked)
         # One import per roster at a time: the second waits and then sees the first's result.
-        list(Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values_list("pk"))
+        # NO KEY UPDATE: rows referring to the enterprise (the maintained counts a concurrent
+        # departure writes) still take their key-share lock, so no deadlock at their commit.
+        list(
+            Enterprise.objects.select_for_update(no_key=True)
+            .filter(pk=enterprise.pk)
+            .values_list("pk")
+        )
         fresh = people_create(new_people)
         known.update(fresh)
         plan = plan_make(enterprise, checked, known, active_entries(enterprise), mode, fresh=fresh)
         plan_apply(plan, source_import=source_import)
+        # The people whose entries changed are locked (people_known, plan_apply): recounting
+        # the roster keeps the maintained coverage exact (coverage/counts/).
+        enterprises_recount([enterprise.pk], lock_people=False)
         result = plan.result
         result.flagged, result.rows = flagged, total
         if source_import is not None:

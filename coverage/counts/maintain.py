@@ -1,0 +1,278 @@
+"""Keeping CoveredPerson and EnterpriseCoverage exact as rosters and records change.
+
+The SQL is written once for PostgreSQL and SQLite (both take INSERT … ON CONFLICT); the ORM
+cannot express "add to the stored count on conflict", which is what keeps concurrent changes
+from overwriting each other.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from coverage.models import CoveredPerson, EnterpriseCoverage, Person, RosterEntry, TrainingTarget
+
+CHUNK = 500  # ids per IN list: well under SQLite's 32,766 parameters
+
+# The people's qualifying records, one row per (target, person): the covered set's source.
+_QUALIFYING = """
+    SELECT tt.trainingtarget_id AS target_id, r.person_id AS person_id,
+           MIN(r.occurred_on) AS first_on
+    FROM coverage_trainingrecord r
+    JOIN coverage_trainingrecord_targets tt ON tt.trainingrecord_id = r.id
+    JOIN coverage_trainingtarget t ON t.id = tt.trainingtarget_id
+    WHERE r.occurred_on >= t.start_date AND r.occurred_on <= t.end_date {where}
+    GROUP BY tt.trainingtarget_id, r.person_id
+"""
+
+# Active entries in the target's roles, per enterprise and role, and how many are covered.
+_ENTRY_COUNTS = """
+    SELECT r.enterprise_id AS enterprise_id, r.role AS role,
+           COUNT(*) AS required, COUNT(c.id) AS covered
+    FROM coverage_rosterentry r
+    LEFT JOIN coverage_coveredperson c ON c.person_id = r.person_id AND c.target_id = %s
+    WHERE r.end_date IS NULL AND r.role IN ({roles}) {where}
+    GROUP BY r.enterprise_id, r.role
+"""
+
+_COUNTS_ADD = """
+    INSERT INTO coverage_enterprisecoverage (enterprise_id, target_id, role, required, covered)
+    VALUES {values}
+    ON CONFLICT (enterprise_id, target_id, role) DO UPDATE SET
+        required = coverage_enterprisecoverage.required + excluded.required,
+        covered = coverage_enterprisecoverage.covered + excluded.covered
+"""
+
+_COUNTS_SET = """
+    INSERT INTO coverage_enterprisecoverage (enterprise_id, target_id, role, required, covered)
+    VALUES {values}
+    ON CONFLICT (enterprise_id, target_id, role) DO UPDATE SET
+        required = excluded.required, covered = excluded.covered
+"""
+
+
+def as_date(value) -> datetime.date:
+    # SQLite hands raw SQL its dates as ISO text; PostgreSQL as dates.
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def chunked(ids: Iterable[int], size: int = CHUNK) -> Iterable[list[int]]:
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def _targets() -> list[TrainingTarget]:
+    return list(TrainingTarget.objects.only("pk", "start_date", "end_date", "required_roles"))
+
+
+def people_lock(person_ids: Iterable[int]) -> None:
+    """Lock the people's rows until the transaction ends, in id order (no deadlock between
+    two writers locking overlapping sets). SQLite serialises writers anyway: no-op there."""
+    if not connection.features.has_select_for_update:
+        return
+    for chunk in chunked(sorted(set(person_ids))):
+        list(
+            Person.objects.select_for_update(no_key=True)
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def _counts_write(sql: str, rows: list[tuple]) -> None:
+    # Sorted so that concurrent writers take the count rows' locks in the same order.
+    rows = sorted(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            batch = rows[start : start + CHUNK]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
+            cursor.execute(sql.format(values=values), [value for row in batch for value in row])
+
+
+def people_refresh(person_ids: Iterable[int]) -> None:
+    """Recompute the people's covered rows from their records and move the counts of their
+    active roster entries by the difference. Idempotent: a second call changes nothing."""
+    person_ids = sorted(set(person_ids))
+    if not person_ids:
+        return
+    with transaction.atomic():
+        people_lock(person_ids)
+        targets = {target.pk: target for target in _targets()}
+        for chunk in chunked(person_ids):
+            _people_refresh_chunk(chunk, targets)
+
+
+def _people_refresh_chunk(person_ids: list[int], targets: dict[int, TrainingTarget]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _QUALIFYING.format(where=f"AND r.person_id IN ({_placeholders(len(person_ids))})"),
+            person_ids,
+        )
+        wanted = {
+            (target_id, person_id): as_date(first_on) for target_id, person_id, first_on in cursor
+        }
+    stored = {
+        (row.target_id, row.person_id): row
+        for row in CoveredPerson.objects.filter(person_id__in=person_ids)
+    }
+    added = [key for key in wanted if key not in stored]
+    removed = [key for key in stored if key not in wanted]
+    redated = [
+        stored[key] for key in wanted if key in stored and stored[key].first_on != wanted[key]
+    ]
+    CoveredPerson.objects.bulk_create(
+        [CoveredPerson(target_id=t, person_id=p, first_on=wanted[(t, p)]) for t, p in added]
+    )
+    CoveredPerson.objects.filter(pk__in=[stored[key].pk for key in removed]).delete()
+    for row in redated:
+        row.first_on = wanted[(row.target_id, row.person_id)]
+    CoveredPerson.objects.bulk_update(redated, ["first_on"])
+    if not added and not removed:
+        return
+    entries = defaultdict(list)
+    for person_id, enterprise_id, role in RosterEntry.objects.filter(
+        person_id__in={person_id for _target, person_id in added + removed},
+        end_date__isnull=True,
+    ).values_list("person_id", "enterprise_id", "role"):
+        entries[person_id].append((enterprise_id, role))
+    moves = Counter()
+    for keys, step in ((added, 1), (removed, -1)):
+        for target_id, person_id in keys:
+            roles = targets[target_id].required_roles
+            for enterprise_id, role in entries[person_id]:
+                if role in roles:
+                    moves[(enterprise_id, target_id, role)] += step
+    _counts_write(
+        _COUNTS_ADD,
+        [(e, t, role, 0, step) for (e, t, role), step in moves.items() if step],
+    )
+
+
+def enterprises_recount(enterprise_ids: Iterable[int], *, lock_people: bool = True) -> None:
+    """Recount the organisations' rows from their active roster entries.
+
+    The count rows are created (zero) and locked before the recount reads anything, so a
+    concurrent `people_refresh` adding to them either committed before the recount (and is
+    counted) or waits and adds after it. With `lock_people`, the people of the active
+    entries are locked first; a caller that already holds them passes False.
+    """
+    enterprise_ids = sorted(set(enterprise_ids))
+    if not enterprise_ids:
+        return
+    with transaction.atomic():
+        if lock_people:
+            people_lock(
+                RosterEntry.objects.filter(
+                    enterprise_id__in=enterprise_ids, end_date__isnull=True
+                ).values_list("person_id", flat=True)
+            )
+        targets = _targets()
+        for chunk in chunked(enterprise_ids):
+            zeros = [
+                (enterprise_id, target.pk, role, 0, 0)
+                for enterprise_id in chunk
+                for target in targets
+                for role in target.required_roles
+            ]
+            _counts_write(_COUNTS_ADD, zeros)
+            list(
+                EnterpriseCoverage.objects.select_for_update()
+                .filter(enterprise_id__in=chunk)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            counted = {row[:3]: row for row in zeros}
+            for target in targets:
+                for enterprise_id, role, required, covered in _entry_counts(
+                    target, enterprise_ids=chunk
+                ):
+                    counted[(enterprise_id, target.pk, role)] = (
+                        enterprise_id,
+                        target.pk,
+                        role,
+                        required,
+                        covered,
+                    )
+            _counts_write(_COUNTS_SET, list(counted.values()))
+
+
+def _entry_counts(target: TrainingTarget, *, enterprise_ids: list[int] | None) -> list[tuple]:
+    roles = [str(role) for role in target.required_roles]
+    if not roles:
+        return []
+    where, params = "", [target.pk, *roles]
+    if enterprise_ids is not None:
+        where = f"AND r.enterprise_id IN ({_placeholders(len(enterprise_ids))})"
+        params += enterprise_ids
+    with connection.cursor() as cursor:
+        cursor.execute(_ENTRY_COUNTS.format(roles=_placeholders(len(roles)), where=where), params)
+        return cursor.fetchall()
+
+
+def target_rebuild(target: TrainingTarget) -> None:
+    """Recompute everything about one target (its period or required roles changed).
+
+    One statement per table, over the whole province: seconds at full scale, for an edit
+    made a few times in a five-year plan.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        list(
+            EnterpriseCoverage.objects.select_for_update()
+            .filter(target=target)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        covered_rebuild(cursor, target)
+        counts_rebuild(cursor, target)
+
+
+def counts_rebuild(cursor, target) -> None:
+    """Make the target's EnterpriseCoverage rows equal the active entries and covered people.
+    Raw SQL only, so a migration can call it with its historical target."""
+    cursor.execute(
+        "UPDATE coverage_enterprisecoverage SET required = 0, covered = 0 WHERE target_id = %s",
+        [target.pk],
+    )
+    roles = [str(role) for role in target.required_roles]
+    if not roles:
+        return
+    counted = _ENTRY_COUNTS.format(roles=_placeholders(len(roles)), where="")
+    cursor.execute(
+        "INSERT INTO coverage_enterprisecoverage "
+        "(enterprise_id, target_id, role, required, covered) "
+        f"SELECT enterprise_id, %s, role, required, covered FROM ({counted}) counted "
+        "WHERE true ON CONFLICT (enterprise_id, target_id, role) DO UPDATE SET "
+        "required = excluded.required, covered = excluded.covered",
+        [target.pk, target.pk, *roles],
+    )
+
+
+def covered_rebuild(cursor, target: TrainingTarget) -> None:
+    """Make the target's CoveredPerson rows equal the qualifying records: add, re-date, drop."""
+    cursor.execute(
+        "INSERT INTO coverage_coveredperson (target_id, person_id, first_on) "
+        "SELECT target_id, person_id, first_on "
+        f"FROM ({_QUALIFYING.format(where='AND t.id = %s')}) wanted "
+        "WHERE true ON CONFLICT (target_id, person_id) DO UPDATE SET first_on = excluded.first_on "
+        "WHERE coverage_coveredperson.first_on <> excluded.first_on",
+        [target.pk],
+    )
+    cursor.execute(
+        """
+        DELETE FROM coverage_coveredperson
+        WHERE target_id = %s AND NOT EXISTS (
+            SELECT 1 FROM coverage_trainingrecord r
+            JOIN coverage_trainingrecord_targets tt ON tt.trainingrecord_id = r.id
+            WHERE tt.trainingtarget_id = coverage_coveredperson.target_id
+              AND r.person_id = coverage_coveredperson.person_id
+              AND r.occurred_on >= %s AND r.occurred_on <= %s
+        )
+        """,
+        [target.pk, target.start_date, target.end_date],
+    )
