@@ -68,3 +68,16 @@ def test_the_base_directory_filter_works_on_a_phone(live_server, demo_site, phon
         ["白城市工伤预防警示教育基地（筹）", "洮北区交通安全警示教育室"]
     )
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_language_switch_works_on_a_page_from_the_cache(live_server, demo_site, phone_page):
+    url = f"{live_server.url}/articles/dust-lungs/"
+    assert phone_page.goto(url).headers.get("x-page-cache") == "miss"
+    assert phone_page.goto(url).headers.get("x-page-cache") == "hit"
+    # The cached page brought no token and no cookie: the form fetches them when submitted.
+    assert not phone_page.context.cookies()
+    phone_page.click("form.language-switch button[type=submit]")
+    phone_page.wait_for_function("document.documentElement.lang === 'en'")
+    assert phone_page.url == url
+    assert "Sign in" in phone_page.inner_text("header")
+    assert any(cookie["name"] == "csrftoken" for cookie in phone_page.context.cookies())
