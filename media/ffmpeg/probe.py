@@ -86,14 +86,20 @@ class VideoInfo:
 def probe(path: str | Path, *, tools: Tools, check_tail: bool = True) -> VideoInfo:
     """Read the file's streams and its last second; raise ProbeError when unusable."""
     path = str(path)
-    info = _probe_ffprobe(path, tools.ffprobe) if tools.ffprobe else _probe_stderr(path, tools)
+    if tools.ffprobe:
+        info, tail_error = _probe_ffprobe(path, tools.ffprobe), None
+    else:
+        # One ffmpeg run both describes the file and reads its last second.
+        info, tail_error = _probe_stderr(path, tools, check_tail=check_tail)
     if info.format_name in NOT_MEDIA_FORMATS or info.format_name.endswith("_pipe"):
         raise ProbeError("not_media", f"format {info.format_name}")
     if not info.has_video and not info.has_audio:
         raise ProbeError("not_media", "no video or audio stream")
     if not info.duration or info.duration <= 0:
         raise ProbeError("no_duration", f"format {info.format_name}")
-    if check_tail:
+    if tail_error:
+        raise tail_error
+    if check_tail and tools.ffprobe:
         _check_tail(path, tools)
     return info
 
@@ -199,19 +205,31 @@ _FPS = re.compile(r", (?P<fps>[\d.]+k?) (?:fps|tbr)")
 _ROTATION = re.compile(r"display ?matrix: rotation of (?P<deg>-?[\d.]+) degrees", re.IGNORECASE)
 
 
-def _probe_stderr(path: str, tools: Tools) -> VideoInfo:
+def _probe_stderr(
+    path: str, tools: Tools, *, check_tail: bool
+) -> tuple[VideoInfo, ProbeError | None]:
+    """What `ffmpeg -i` prints about the file, and, with `check_tail`, the error reading its
+    last second raises (ffmpeg prints the input's description before it seeks)."""
+    command = [tools.ffmpeg, "-hide_banner", "-nostdin", "-i", path]
+    if check_tail:
+        command = [*command[:3], *_TAIL_INPUT, "-i", path, *_TAIL_OUTPUT]
     completed = subprocess.run(
-        [tools.ffmpeg, "-hide_banner", "-nostdin", "-i", path],
+        command,
         capture_output=True,
         text=True,
         errors="replace",
         timeout=120,
         check=False,
     )
-    stderr = completed.stderr
-    found = _INPUT.search(stderr)
+    found = _INPUT.search(completed.stderr)
     if not found:
-        raise _classify_failure(path, stderr)
+        raise _classify_failure(path, completed.stderr)
+    # The input's description ends where the output's begins (its streams look the same).
+    description = completed.stderr.partition("\nStream mapping:")[0]
+    return _described(description, found), _tail_error(completed) if check_tail else None
+
+
+def _described(stderr: str, found: re.Match) -> VideoInfo:
     info: dict = {"format_name": found.group("format").rstrip(","), "duration": None}
     if duration := _DURATION.search(stderr):
         info["duration"] = (
@@ -256,47 +274,40 @@ def _probe_stderr(path: str, tools: Tools) -> VideoInfo:
     return VideoInfo(**info)
 
 
-def _check_tail(path: str, tools: Tools) -> None:
-    """A file cut short keeps its header's duration, but its last second cannot be read.
+# A file cut short keeps its header's duration, but its last second cannot be read. The
+# packets are copied, not decoded: cheap however long the file and its keyframe gaps.
+_TAIL_INPUT = ["-sseof", "-1"]
+_TAIL_OUTPUT = [
+    "-map", "0:v:0?", "-map", "0:a:0?", "-c", "copy", "-f", "null", "-",
+    "-progress", "pipe:1", "-nostats",
+]  # fmt: skip
 
-    The packets are copied, not decoded: cheap however long the file and its keyframe gaps.
-    """
+
+def _check_tail(path: str, tools: Tools) -> None:
+    quiet = [tools.ffmpeg, "-hide_banner", "-nostdin", "-v", "error"]
     completed = subprocess.run(
-        [
-            tools.ffmpeg,
-            "-hide_banner",
-            "-nostdin",
-            "-v",
-            "error",
-            "-sseof",
-            "-1",
-            "-i",
-            path,
-            "-map",
-            "0:v:0?",
-            "-map",
-            "0:a:0?",
-            "-c",
-            "copy",
-            "-f",
-            "null",
-            "-",
-            "-progress",
-            "pipe:1",
-            "-nostats",
-        ],
+        [*quiet, *_TAIL_INPUT, "-i", path, *_TAIL_OUTPUT],
         capture_output=True,
         text=True,
         errors="replace",
         timeout=120,
         check=False,
     )
+    if error := _tail_error(completed):
+        raise error
+
+
+def _tail_error(completed: subprocess.CompletedProcess) -> ProbeError | None:
     decoded_us = max(
         (int(v) for v in re.findall(r"^out_time_us=(-?\d+)$", completed.stdout, re.MULTILINE)),
         default=0,
     )
-    if completed.returncode != 0 or decoded_us <= 0 or "partial file" in completed.stderr:
-        raise ProbeError("truncated", completed.stderr[-STDERR_TAIL_CHARS:])
+    # Log lines only: the indented description of the file quotes its metadata, which could
+    # say "partial file" too.
+    logged = (line for line in completed.stderr.splitlines() if not line[:1].isspace())
+    if completed.returncode != 0 or decoded_us <= 0 or any("partial file" in x for x in logged):
+        return ProbeError("truncated", completed.stderr[-STDERR_TAIL_CHARS:])
+    return None
 
 
 def _float(value) -> float | None:

@@ -3,8 +3,8 @@ measured in the same run on the same source (target ≤ 1.10).
 
 The floor is media.ffmpeg.transcode_commands() — the HLS ladder encode, the MP4 remux and the
 poster — run one after another by subprocess. The pipeline is everything an upload costs:
-probing, the tail check, the same commands with progress written to the database, the output
-check, copying the outputs into media storage and publishing. With --worker it also includes
+probing, the tail check, the same commands with progress written to the database (throttled),
+the outputs' check, moving them into media storage and publishing. With --worker it also includes
 Celery: enqueue on the broker → a real worker process → status "ready" seen by the caller.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yufang_bench \\
@@ -13,8 +13,10 @@ Celery: enqueue on the broker → a real worker process → status "ready" seen 
     DATABASE_URL=... CELERY_BROKER_URL=redis://127.0.0.1:6379/13 \\
         .venv/bin/python -m tests.bench.bench_media --worker
 
-Not a test: nothing here fails on a slow figure. It fails when the pipeline does not reach
-"ready", because then the ratio would mean nothing.
+The figure "transcode_pipeline_vs_ffmpeg" (median wall seconds of each, goal ≤ 1.10) goes to
+var/bench/summary.json through tests/bench/summary.py; its note has the best-run, paired and CPU
+ratios and the load average. Not a test: nothing here fails on a slow figure. It fails when the
+pipeline does not reach "ready", because then the ratio would mean nothing.
 """
 
 import argparse
@@ -250,9 +252,14 @@ def _seconds(times: list[float]) -> str:
     return ", ".join(f"{t:.2f}" for t in times)
 
 
-def _report(floors: list[tuple[float, float]], pipelines: list[tuple[float, float]]) -> None:
+def _report(
+    floors: list[tuple[float, float]], pipelines: list[tuple[float, float]], *, context: str
+) -> None:
     # Other work on the machine only ever adds time: the best run of each is the steadiest
-    # figure, the median the typical one; CPU seconds do not depend on the load at all.
+    # figure, the median the typical one; CPU seconds depend less on the load. Each pipeline
+    # run beside the floor run next to it in time (paired) cancels the load's slow drift.
+    from tests.bench.summary import figure_record
+
     floor_wall, floor_cpu = [w for w, _c in floors], [c for _w, c in floors]
     pipe_wall, pipe_cpu = [w for w, _c in pipelines], [c for _w, c in pipelines]
     rows = [
@@ -265,8 +272,25 @@ def _report(floors: list[tuple[float, float]], pipelines: list[tuple[float, floa
         ratio = piped / floor
         verdict = "ok" if ratio <= TARGET else "SLOW"
         print(f"   {label:<16}{floor:>18.2f}{piped:>12.2f}{ratio:>8.3f}   {verdict}")
+    paired = statistics.median(p / f for p, f in zip(pipe_wall, floor_wall, strict=True))
+    print(f"   wall, paired runs' median ratio {paired:.3f}")
     print(f"   wall runs: ffmpeg {_seconds(floor_wall)}; pipeline {_seconds(pipe_wall)}")
     print(f"   CPU runs:  ffmpeg {_seconds(floor_cpu)}; pipeline {_seconds(pipe_cpu)}")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"   load average {load}")
+    best, cpu = rows[1][2] / rows[1][1], rows[2][2] / rows[2][1]
+    figure_record(
+        "transcode_pipeline_vs_ffmpeg",
+        ours=statistics.median(pipe_wall),
+        floor=statistics.median(floor_wall),
+        goal=TARGET,
+        better="lower",
+        unit="s",
+        note=(
+            f"{context}; medians of {len(floors)} alternated runs; best-run ratio {best:.3f}, "
+            f"paired {paired:.3f}, CPU {cpu:.3f}; load average {load}"
+        ),
+    )
 
 
 def main() -> None:
@@ -287,11 +311,13 @@ def main() -> None:
 
         source = _source(scratch, seconds=args.seconds, size=args.size)
         tools = media_tools()
+        context = (
+            f"{args.size}, {args.seconds} s; {tools.origin} ffmpeg; preset "
+            f"{settings.MEDIA_X264_PRESET}; {'Celery worker' if args.worker else 'in process'}"
+        )
         print(
             f"\nVideo pipeline ÷ the same ffmpeg commands run directly "
-            f"({args.size}, {args.seconds} s; ladder {settings.MEDIA_VIDEO_LADDER}; "
-            f"{tools.origin} ffmpeg; preset {settings.MEDIA_X264_PRESET}; "
-            f"{'through a Celery worker' if args.worker else 'in process'}; "
+            f"({context}; ladder {settings.MEDIA_VIDEO_LADDER}; "
             f"{args.runs} runs of each after a warm-up)"
         )
         if args.worker:
@@ -312,7 +338,7 @@ def main() -> None:
             else:
                 floors.append(_floor(source, scratch))
                 pipelines.append(pipeline(source, worker))
-        _report(floors, pipelines)
+        _report(floors, pipelines, context=context)
     finally:
         if worker:
             worker.stop()

@@ -155,6 +155,25 @@ def test_transcode_writes_ladder_fallback_and_poster(videos, tools, tmp_path):
     assert (tmp_path / "out/poster.jpg").stat().st_size > 1000
 
 
+def test_outputs_last_as_long_as_ffmpeg_encoded_not_as_the_source_claims(videos, tools, tmp_path):
+    # Past the probe's tail check (as a file cut off in a way it misses would be): its header
+    # says 4 s, half the file is there, and the outputs' duration must say so.
+    info = ffmpeg.probe(videos["truncated_faststart"], tools=tools, check_tail=False)
+    assert info.duration == pytest.approx(4.0, abs=0.1)
+    outputs = ffmpeg.transcode(
+        videos["truncated_faststart"],
+        tmp_path / "out",
+        info=info,
+        ladder=[(240, 400)],
+        encoding=Encoding(segment_seconds=1),
+        tools=tools,
+        timeout=120,
+    )
+    encoded = ffmpeg.probe(tmp_path / "out" / outputs.fallback, tools=tools, check_tail=False)
+    assert outputs.duration == pytest.approx(encoded.duration, abs=0.15)
+    assert outputs.duration < 2.5
+
+
 def test_audio_item_keeps_only_the_sound_of_a_file_with_a_picture(videos, tools, tmp_path):
     info = ffmpeg.probe(videos["landscape"], tools=tools)
     outputs = ffmpeg.transcode(
