@@ -9,6 +9,13 @@ request. The page cache in process memory is timed in the same run, alternately,
 figure; an uncached view of the same article is printed beside them to show what the cache
 saves.
 
+On a loaded machine a round trip to Redis costs more than the network: the process sleeps
+until the answer comes and then waits its turn for a core, longer the more CPU it used since
+it last slept (load ~6 on 2 cores: an MGET took ~0.2 ms back to back, ~3 ms after 2 ms of
+work). Runs of each kind of request one after another, alternating, as here, measure sustained
+requests per second; taking the kinds in turn request by request put the Redis side at ~0.25
+in the same conditions. Read the figure with the load average recorded beside it.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yufang_bench \\
         .venv/bin/python -m tests.bench.bench_publicity [--seconds 3] [--runs 5]
     # the shared page cache in Redis (default when one answers on 127.0.0.1:6379), or another:
@@ -123,26 +130,24 @@ def _rate(client, url_for, seconds: float) -> float:
 
 
 def _warm(client, alias: str) -> None:
-    from django.test.utils import override_settings
+    from django.conf import settings
 
     from publicity.caching import CACHE_HEADER, pages_cache_purge
 
-    with override_settings(PUBLICITY_PAGE_CACHE_ALIAS=alias):
-        pages_cache_purge()
-        warm = client.get(ARTICLE)
-        if client.get(ARTICLE).get(CACHE_HEADER) != "hit" or warm.status_code != 200:
-            raise SystemExit(f"The article is not served from the {alias!r} cache: no ratio.")
+    settings.PUBLICITY_PAGE_CACHE_ALIAS = alias
+    pages_cache_purge()
+    warm = client.get(ARTICLE)
+    if client.get(ARTICLE).get(CACHE_HEADER) != "hit" or warm.status_code != 200:
+        raise SystemExit(f"The article is not served from the {alias!r} cache: no ratio.")
 
 
-def _from(alias: str, url_for):
-    """Requests while the page cache is `alias`."""
-    from django.test.utils import override_settings
+def _rate_from(client, alias: str, url_for, seconds: float) -> float:
+    """Requests per second with the page cache `alias` (a plain attribute: override_settings
+    would also empty Django's settings cache)."""
+    from django.conf import settings
 
-    def rate(client, seconds: float) -> float:
-        with override_settings(PUBLICITY_PAGE_CACHE_ALIAS=alias):
-            return _rate(client, url_for, seconds)
-
-    return rate
+    settings.PUBLICITY_PAGE_CACHE_ALIAS = alias
+    return _rate(client, url_for, seconds)
 
 
 def main() -> None:
@@ -161,29 +166,27 @@ def main() -> None:
 
         shared = settings.PUBLICITY_PAGE_CACHE_ALIAS
         client = Client(HTTP_HOST="localhost")
-        sides = {"bare view": _from(shared, lambda n: BARE)}
+        sides = {"bare view": (shared, lambda n: BARE)}
         if shared_url is not None:
             _warm(client, shared)
             kind = shared_url.split(":", 1)[0]
-            sides[f"cached ({kind})"] = _from(shared, lambda n: ARTICLE)
+            sides[f"cached ({kind})"] = (shared, lambda n: ARTICLE)
         _warm(client, LOCMEM_ALIAS)
-        sides["cached (locmem)"] = _from(LOCMEM_ALIAS, lambda n: ARTICLE)
+        sides["cached (locmem)"] = (LOCMEM_ALIAS, lambda n: ARTICLE)
         # Another query string each time: rendered from the database, and never stored.
-        sides["uncached article"] = _from(
-            shared, lambda n: f"{ARTICLE}?n={n}-{time.monotonic_ns()}"
-        )
+        sides["uncached article"] = (shared, lambda n: f"{ARTICLE}?n={n}-{time.monotonic_ns()}")
         print(
             "\nCached article ÷ bare Django view, requests/s in one process through the whole "
             f"middleware stack ({args.runs} runs of {args.seconds:g} s each, alternating, "
             "after a warm-up)"
         )
-        for rate in sides.values():
-            rate(client, 0.5)
+        for alias, url_for in sides.values():
+            _rate_from(client, alias, url_for, 0.5)
         rates = {name: [] for name in sides}
         for run in range(args.runs):
             order = list(sides.items()) if run % 2 == 0 else list(reversed(sides.items()))
-            for name, rate in order:
-                rates[name].append(rate(client, args.seconds))
+            for name, (alias, url_for) in order:
+                rates[name].append(_rate_from(client, alias, url_for, args.seconds))
         medians = {name: statistics.median(values) for name, values in rates.items()}
         for name, values in rates.items():
             runs = ", ".join(f"{value:.0f}" for value in values)
