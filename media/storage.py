@@ -15,6 +15,7 @@ from django.core.files.storage import FileSystemStorage, Storage, default_storag
 from django.db.models.fields.files import FieldFile
 
 CHUNK = 1024 * 1024
+_LOCAL_SAVE = FileSystemStorage._save
 
 
 @contextlib.contextmanager
@@ -41,7 +42,8 @@ def tree_store(
     """Put every file under `local_dir` at `prefix/...` (relative names kept): moved in one
     rename when `storage` is a file system on the same disk, else uploaded; `local_dir` is
     gone or left as it was. Returns the stored names."""
-    if isinstance(storage, FileSystemStorage):
+    # Only where saving is the file system's own: a subclass may change what a save does.
+    if isinstance(storage, FileSystemStorage) and storage.__class__._save is _LOCAL_SAVE:
         target = Path(storage.path(prefix))
         _folder_make(target.parent, storage)
         if os.stat(local_dir).st_dev == os.stat(target.parent).st_dev:

@@ -6,7 +6,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import FileSystemStorage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 
 from media.storage import tree_delete, tree_store
 
@@ -94,3 +95,37 @@ def test_outputs_on_another_disk_are_copied_through_the_storage(tmp_path):
         shutil.rmtree(out, ignore_errors=True)
     tree_delete("media/renditions/7/abc", storage=storage)
     assert not storage.exists("media/renditions/7/abc")
+
+
+class SealedStorage(FileSystemStorage):
+    """A local storage whose save does more than write the file (as encryption would)."""
+
+    def _save(self, name, content):
+        content = ContentFile(b"sealed:" + content.read())
+        return super()._save(name, content)
+
+
+def test_a_local_storage_with_its_own_save_gets_every_file_through_it(tmp_path):
+    storage = SealedStorage(location=tmp_path / "media")
+    out = tmp_path / "work" / "out"
+    files = outputs_make(out)
+
+    tree_store(out, "media/renditions/7/abc", storage=storage)
+
+    for name, content in files.items():
+        assert storage.open(f"media/renditions/7/abc/{name}").read() == b"sealed:" + content
+
+
+def test_the_default_storage_of_the_settings_is_moved_into(tmp_path):
+    out = tmp_path / "work" / "out"
+    files = outputs_make(out)
+    inode = (out / "video.mp4").stat().st_ino
+
+    tree_store(out, "media/renditions/7/abc", storage=default_storage)
+
+    assert Path(default_storage.path("media/renditions/7/abc/video.mp4")).stat().st_ino == inode
+    assert sorted(files) == sorted(
+        p.relative_to(default_storage.path("media/renditions/7/abc")).as_posix()
+        for p in Path(default_storage.path("media/renditions/7/abc")).rglob("*")
+        if p.is_file()
+    )
