@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,7 +25,7 @@ from coverage.models import (
     RosterEntry,
     RosterImport,
 )
-from coverage.pii import pii_encrypt, pii_lookup_hash
+from coverage.pii import pii_encrypt, pii_lookup_hashes
 from coverage.rosters.files import (
     COLUMN_LABELS,
     ROLE_LABELS,
@@ -145,7 +146,7 @@ class ImportResult:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Valid:
     row: int
     name: str
@@ -166,31 +167,55 @@ class Checked:
 
 
 def rows_check(rows: list[RosterRow], *, report: Callable[[int], None]) -> Checked:
+    """Every row checked in one pass that does per row only what differs from row to row:
+    today is looked up once, a role or department is judged once per distinct cell text, and
+    a message is made only for a row that has a problem."""
     valid: list[Valid] = []
     rejected: list[Rejection] = []
-    present: set[str] = set()
     unreadable = 0
-    rows_by_hash: dict[str, list[int]] = defaultdict(list)
+    # Rows whose ID number could be read, with their Valid (None when the row has problems):
+    # their keyed hashes are computed together after the loop.
+    readable: list[tuple[int, Valid | None]] = []
+    id_numbers: list[str] = []
+    today = timezone.localdate()
+    roles: dict[str, str] = {}
+    departments: dict[str, str] = {}
     for done, row in enumerate(rows, start=1):
         problems: list[Rejection] = []
         name = _name_clean(row, problems)
-        id_number = _id_clean(row, problems)
+        id_number = _id_clean(row, problems, today)
         phone = _phone_clean(row, problems)
-        role = _role_clean(row, problems)
-        department = _department_clean(row, problems)
+        role = roles.get(row.role)
+        if role is None:
+            role = roles[row.role] = _role_code(row.role)
+        if not role:
+            _role_reject(row, problems)
+        department = departments.get(row.department)
+        if department is None:
+            department = departments[row.department] = _SPACES.sub(" ", row.department).strip()
+        if len(department) > DEPARTMENT_MAX:
+            _department_reject(row, problems)
+        if problems:
+            rejected.extend(problems)
         if id_number is None:
             unreadable += 1
-            rejected.extend(problems)
         else:
-            id_hash = pii_lookup_hash(id_number)
-            rows_by_hash[id_hash].append(row.row)
-            if problems:
-                present.add(id_hash)
-                rejected.extend(problems)
-            else:
-                valid.append(Valid(row.row, name, id_number, phone, role, department, id_hash))
+            checked = None
+            if not problems:
+                checked = Valid(row.row, name, id_number, phone, role, department, "")
+                valid.append(checked)
+            readable.append((row.row, checked))
+            id_numbers.append(id_number)
         if done % 1000 == 0:
             report(done)
+    present: set[str] = set()
+    rows_by_hash: dict[str, list[int]] = defaultdict(list)
+    for (number, checked), id_hash in zip(readable, pii_lookup_hashes(id_numbers), strict=True):
+        rows_by_hash[id_hash].append(number)
+        if checked is None:
+            present.add(id_hash)
+        else:
+            checked.id_hash = id_hash
     # A person twice in the file: which row is right is the user's call, not ours.
     duplicates = {h: numbers for h, numbers in rows_by_hash.items() if len(numbers) > 1}
     if duplicates:
@@ -222,7 +247,9 @@ def rows_check(rows: list[RosterRow], *, report: Callable[[int], None]) -> Check
 
 
 def _name_clean(row: RosterRow, problems: list[Rejection]) -> str:
-    name = _CJK_PADDING.sub("", _SPACES.sub(" ", row.name).strip())
+    name = row.name
+    if not name.isalpha():  # only letters (most names): no space to tidy
+        name = _CJK_PADDING.sub("", _SPACES.sub(" ", name).strip())
     column = COLUMN_LABELS["name"]
     if not name:
         message = _("The name is empty. Enter the person's name as on the ID card.")
@@ -241,9 +268,19 @@ def _name_clean(row: RosterRow, problems: list[Rejection]) -> str:
     return ""
 
 
-def _id_clean(row: RosterRow, problems: list[Rejection]) -> str | None:
+def _id_clean(row: RosterRow, problems: list[Rejection], today) -> str | None:
     # Full-width digits come from Chinese input methods; a leading apostrophe from Excel.
-    raw = unicodedata.normalize("NFKC", row.id_number).strip().lstrip("'`")
+    raw = row.id_number
+    if not raw.isascii():
+        raw = unicodedata.normalize("NFKC", raw)
+    raw = raw.strip().lstrip("'`")
+    if raw:
+        try:
+            # A number Excel mangled never passes (its check character fails), so the
+            # usual case, a good number, needs no look at Excel first.
+            return clean_id_number(raw, today=today)
+        except ValidationError as error:
+            message, quoted = error.messages[0], raw
     column = COLUMN_LABELS["id_number"]
     if not raw:
         message = _("The ID number is empty. Enter the 18-character resident ID number.")
@@ -255,17 +292,15 @@ def _id_clean(row: RosterRow, problems: list[Rejection]) -> str | None:
             "template, and upload the file again."
         ) % {"value": row.id_number}
         quoted = row.id_number
-    else:
-        try:
-            return clean_id_number(raw)
-        except ValidationError as error:
-            message, quoted = error.messages[0], raw
     problems.append(Rejection(row.row, column, message, value=quoted if raw else ""))
     return None
 
 
 def _phone_clean(row: RosterRow, problems: list[Rejection]) -> str:
-    raw = unicodedata.normalize("NFKC", row.phone).strip()
+    raw = row.phone
+    if not raw.isascii():
+        raw = unicodedata.normalize("NFKC", raw)
+    raw = raw.strip()
     if not raw:
         return ""
     try:
@@ -277,11 +312,15 @@ def _phone_clean(row: RosterRow, problems: list[Rejection]) -> str:
         return ""
 
 
-def _role_clean(row: RosterRow, problems: list[Rejection]) -> str:
-    raw = row.role.strip()
+def _role_code(raw: str) -> str:
+    """The role code a cell names, or "" when it names none."""
+    raw = raw.strip()
     role = _ROLE_CODES.get(_ROLE_NOISE.sub("", raw).lower()) if raw else None
-    if role is not None:
-        return str(role)
+    return str(role) if role is not None else ""
+
+
+def _role_reject(row: RosterRow, problems: list[Rejection]) -> None:
+    raw = row.role.strip()
     choices = "、".join(ROLE_LABELS.values())
     if not raw:
         message = _("The role is empty. Enter one of %(choices)s.") % {"choices": choices}
@@ -291,18 +330,14 @@ def _role_clean(row: RosterRow, problems: list[Rejection]) -> str:
             "safety_head, team_leader, other)."
         ) % {"value": raw, "choices": choices}
     problems.append(Rejection(row.row, COLUMN_LABELS["role"], message))
-    return ""
 
 
-def _department_clean(row: RosterRow, problems: list[Rejection]) -> str:
-    department = _SPACES.sub(" ", row.department).strip()
-    if len(department) > DEPARTMENT_MAX:
-        problems.append(
-            Rejection(
-                row.row,
-                COLUMN_LABELS["department"],
-                _("The department is longer than %(max)s characters. Shorten it.")
-                % {"max": DEPARTMENT_MAX},
-            )
+def _department_reject(row: RosterRow, problems: list[Rejection]) -> None:
+    problems.append(
+        Rejection(
+            row.row,
+            COLUMN_LABELS["department"],
+            _("The department is longer than %(max)s characters. Shorten it.")
+            % {"max": DEPARTMENT_MAX},
         )
-    return department
+    )
