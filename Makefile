@@ -78,6 +78,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yufang_bench
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.database
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py createcachetable
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.generate --scale $(BENCH_SCALE)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_coverage
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_media

@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
+from coverage.counts.maintain import ALL_ROLES
 from coverage.models import (
     CoveredPerson,
     Enterprise,
@@ -93,13 +94,12 @@ def covered_entries(
     return required_entries(target=target, enterprises=enterprises).filter(_is_covered(target))
 
 
-def _counts(target: TrainingTarget, enterprises: QuerySet[Enterprise]):
-    """The maintained per-(enterprise, role) counts of the target, in the key enterprises."""
+def _counts(target: TrainingTarget, enterprises: QuerySet[Enterprise], *, by_role: bool):
+    """The maintained counts of the target in the key enterprises: per required role, or
+    (by_role=False) one row per enterprise summing its required roles."""
+    roles = {"role__in": target.required_roles} if by_role else {"role": ALL_ROLES}
     return EnterpriseCoverage.objects.filter(
-        target=target,
-        role__in=target.required_roles,
-        required__gt=0,
-        enterprise__in=key_enterprises(enterprises),
+        target=target, required__gt=0, enterprise__in=key_enterprises(enterprises), **roles
     ).order_by()
 
 
@@ -109,8 +109,8 @@ _SUMS = {
 }
 
 
-def _grouped_figures(target, enterprises, *fields: str) -> dict[tuple, Figures]:
-    rows = _counts(target, enterprises).values(*fields).annotate(**_SUMS)
+def _grouped_figures(target, enterprises, *fields: str, by_role: bool) -> dict[tuple, Figures]:
+    rows = _counts(target, enterprises, by_role=by_role).values(*fields).annotate(**_SUMS)
     return {
         tuple(row[field] for field in fields): Figures(row["required_sum"], row["covered_sum"])
         for row in rows
@@ -118,14 +118,14 @@ def _grouped_figures(target, enterprises, *fields: str) -> dict[tuple, Figures]:
 
 
 def coverage_totals(*, target: TrainingTarget, enterprises: QuerySet[Enterprise]) -> Figures:
-    sums = _counts(target, enterprises).aggregate(**_SUMS)
+    sums = _counts(target, enterprises, by_role=False).aggregate(**_SUMS)
     return Figures(sums["required_sum"], sums["covered_sum"])
 
 
 def coverage_by_role(
     *, target: TrainingTarget, enterprises: QuerySet[Enterprise]
 ) -> dict[str, Figures]:
-    found = _grouped_figures(target, enterprises, "role")
+    found = _grouped_figures(target, enterprises, "role", by_role=True)
     return {role: found.get((role,), Figures(0, 0)) for role in target.required_roles}
 
 
@@ -134,7 +134,11 @@ def coverage_by_industry(
 ) -> list[tuple[str, str, Figures]]:
     """(code, name, figures) per industry, worst first."""
     found = _grouped_figures(
-        target, enterprises, "enterprise__industry__code", "enterprise__industry__name"
+        target,
+        enterprises,
+        "enterprise__industry__code",
+        "enterprise__industry__name",
+        by_role=False,
     )
     result = [(code or "", name or "", figures) for (code, name), figures in found.items()]
     return sorted(result, key=lambda item: (item[2].percent is not None, item[2].percent or 0))
@@ -145,18 +149,17 @@ def enterprises_with_coverage(
 ) -> QuerySet[Enterprise]:
     """Key enterprises annotated `required`, `covered`, `percent` (NULL: roster missing),
     worst first; the primary key last makes the order total, so pages never overlap."""
+    # One maintained row per enterprise (all its required roles): a join, no grouping.
     counted = FilteredRelation(
         "coverage_counts",
-        condition=Q(
-            coverage_counts__target=target, coverage_counts__role__in=target.required_roles
-        ),
+        condition=Q(coverage_counts__target=target, coverage_counts__role=ALL_ROLES),
     )
     return (
         key_enterprises(enterprises)
         .annotate(
             counted=counted,
-            required=Coalesce(Sum("counted__required"), 0),
-            covered=Coalesce(Sum("counted__covered"), 0),
+            required=Coalesce(F("counted__required"), 0),
+            covered=Coalesce(F("counted__covered"), 0),
         )
         .annotate(
             percent=Case(
@@ -176,7 +179,7 @@ def enterprise_role_figures(
     """Per enterprise id, per required role: one grouped query for any number of enterprises."""
     result: dict[int, dict[str, Figures]] = {}
     for (enterprise_id, role), figures in _grouped_figures(
-        target, enterprises, "enterprise_id", "role"
+        target, enterprises, "enterprise_id", "role", by_role=True
     ).items():
         result.setdefault(enterprise_id, {})[role] = figures
     return {
@@ -215,47 +218,48 @@ def _enterprise_counts(condition: Q | None = None) -> dict:
 def region_figures(
     *, target: TrainingTarget, region: Region | None, enterprises: QuerySet[Enterprise]
 ) -> RegionFigures:
-    """The region's people-weighted coverage and its enterprises' state (two queries)."""
+    """The region's people-weighted coverage and its enterprises' state (one query)."""
     if region is not None:
         enterprises = enterprises.filter(region__path__startswith=region.path)
-    people = coverage_totals(target=target, enterprises=enterprises)
-    counts = (
+    found = (
         enterprises_with_coverage(target=target, enterprises=enterprises)
         .order_by()
-        .aggregate(**_enterprise_counts())
+        .aggregate(**_SUMS, **_enterprise_counts())
     )
-    return RegionFigures(region=region, people=people, **counts)
+    return RegionFigures(
+        region=region,
+        people=Figures(found.pop("required_sum"), found.pop("covered_sum")),
+        **found,
+    )
 
 
 def coverage_by_subregion(
     *, target: TrainingTarget, region: Region, enterprises: QuerySet[Enterprise]
 ) -> list[RegionFigures]:
-    """Each child region's figures, rolled up from everything below it (three queries)."""
+    """Each child region's figures, rolled up from everything below it (two queries)."""
     children = list(region.children.all())
     if not children:
         return []
     enterprises = enterprises.filter(region__path__startswith=region.path)
-    people_aggregates, enterprise_aggregates = {}, {}
+    aggregates = {}
     for child in children:
-        in_child_counts = Q(enterprise__region__path__startswith=child.path)
-        people_aggregates[f"required_{child.pk}"] = Sum("required", filter=in_child_counts)
-        people_aggregates[f"covered_{child.pk}"] = Sum("covered", filter=in_child_counts)
         in_child = Q(region__path__startswith=child.path)
+        aggregates[f"required_{child.pk}"] = Coalesce(Sum("required", filter=in_child), 0)
+        aggregates[f"covered_{child.pk}"] = Coalesce(Sum("covered", filter=in_child), 0)
         for name, aggregate in _enterprise_counts(in_child).items():
-            enterprise_aggregates[f"{name}_{child.pk}"] = aggregate
-    people = _counts(target, enterprises).aggregate(**people_aggregates)
-    counts = (
+            aggregates[f"{name}_{child.pk}"] = aggregate
+    found = (
         enterprises_with_coverage(target=target, enterprises=enterprises)
         .order_by()
-        .aggregate(**enterprise_aggregates)
+        .aggregate(**aggregates)
     )
     figures = [
         RegionFigures(
             region=child,
-            people=Figures(people[f"required_{child.pk}"] or 0, people[f"covered_{child.pk}"] or 0),
-            key_enterprises=counts[f"key_enterprises_{child.pk}"],
-            complete_enterprises=counts[f"complete_enterprises_{child.pk}"],
-            roster_missing=counts[f"roster_missing_{child.pk}"],
+            people=Figures(found[f"required_{child.pk}"], found[f"covered_{child.pk}"]),
+            key_enterprises=found[f"key_enterprises_{child.pk}"],
+            complete_enterprises=found[f"complete_enterprises_{child.pk}"],
+            roster_missing=found[f"roster_missing_{child.pk}"],
         )
         for child in children
     ]

@@ -14,6 +14,9 @@ from django.db import connection, transaction
 from coverage.models import CoveredPerson, EnterpriseCoverage, Person, RosterEntry, TrainingTarget
 
 CHUNK = 500  # ids per IN list: well under SQLite's 32,766 parameters
+# The row of an enterprise and target summing its required roles: what the province's pages
+# read (one row per enterprise, no grouping at read time).
+ALL_ROLES = ""
 
 # The people's qualifying records, one row per (target, person): the covered set's source.
 _QUALIFYING = """
@@ -148,6 +151,7 @@ def _people_refresh_chunk(person_ids: list[int], targets: dict[int, TrainingTarg
             for enterprise_id, role in entries[person_id]:
                 if role in roles:
                     moves[(enterprise_id, target_id, role)] += step
+                    moves[(enterprise_id, target_id, ALL_ROLES)] += step
     _counts_write(
         _COUNTS_ADD,
         [(e, t, role, 0, step) for (e, t, role), step in moves.items() if step],
@@ -178,7 +182,7 @@ def enterprises_recount(enterprise_ids: Iterable[int], *, lock_people: bool = Tr
                 (enterprise_id, target.pk, role, 0, 0)
                 for enterprise_id in chunk
                 for target in targets
-                for role in target.required_roles
+                for role in [*target.required_roles, ALL_ROLES]
             ]
             _counts_write(_COUNTS_ADD, zeros)
             list(
@@ -198,6 +202,12 @@ def enterprises_recount(enterprise_ids: Iterable[int], *, lock_people: bool = Tr
                         role,
                         required,
                         covered,
+                    )
+                    total = counted[(enterprise_id, target.pk, ALL_ROLES)]
+                    counted[(enterprise_id, target.pk, ALL_ROLES)] = (
+                        *total[:3],
+                        total[3] + required,
+                        total[4] + covered,
                     )
             _counts_write(_COUNTS_SET, list(counted.values()))
 
@@ -243,14 +253,19 @@ def counts_rebuild(cursor, target) -> None:
     if not roles:
         return
     counted = _ENTRY_COUNTS.format(roles=_placeholders(len(roles)), where="")
-    cursor.execute(
-        "INSERT INTO coverage_enterprisecoverage "
-        "(enterprise_id, target_id, role, required, covered) "
-        f"SELECT enterprise_id, %s, role, required, covered FROM ({counted}) counted "
-        "WHERE true ON CONFLICT (enterprise_id, target_id, role) DO UPDATE SET "
-        "required = excluded.required, covered = excluded.covered",
-        [target.pk, target.pk, *roles],
-    )
+    for select in (
+        "SELECT enterprise_id, %s, role, required, covered",
+        "SELECT enterprise_id, %s, '', SUM(required), SUM(covered)",  # ALL_ROLES
+    ):
+        grouped = " GROUP BY enterprise_id" if "SUM" in select else ""
+        cursor.execute(
+            "INSERT INTO coverage_enterprisecoverage "
+            "(enterprise_id, target_id, role, required, covered) "
+            f"{select} FROM ({counted}) counted WHERE true{grouped} "
+            "ON CONFLICT (enterprise_id, target_id, role) DO UPDATE SET "
+            "required = excluded.required, covered = excluded.covered",
+            [target.pk, target.pk, *roles],
+        )
 
 
 def covered_rebuild(cursor, target: TrainingTarget) -> None:

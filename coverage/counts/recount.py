@@ -19,13 +19,20 @@ logger = logging.getLogger(__name__)
 _WANTED = _QUALIFYING.format(where="AND t.id = %s")
 _STORED = "SELECT target_id, person_id, first_on FROM coverage_coveredperson WHERE target_id = %s"
 
-_COUNTED = f"""
+_ROLE_COUNTED = f"""
     SELECT r.enterprise_id AS enterprise_id, r.role AS role,
            COUNT(*) AS required, COUNT(w.person_id) AS covered
     FROM coverage_rosterentry r
     LEFT JOIN ({_WANTED}) w ON w.person_id = r.person_id
     WHERE r.end_date IS NULL AND r.role IN ({{roles}})
     GROUP BY r.enterprise_id, r.role
+"""
+# Each enterprise's rows per role, and its row of all required roles (ALL_ROLES, '').
+_COUNTED = f"""
+    SELECT enterprise_id, role, required, covered FROM ({_ROLE_COUNTED}) by_role
+    UNION ALL
+    SELECT enterprise_id, '', SUM(required), SUM(covered) FROM ({_ROLE_COUNTED}) by_role
+    GROUP BY enterprise_id
 """
 _KEPT = """
     SELECT enterprise_id, role, required, covered FROM coverage_enterprisecoverage
@@ -47,7 +54,10 @@ class Drift:
 
 
 def _difference(cursor, left: str, right: str, params: list) -> int:
-    cursor.execute(f"SELECT COUNT(*) FROM ({left} EXCEPT {right}) difference", params)
+    cursor.execute(
+        f"SELECT COUNT(*) FROM (SELECT * FROM ({left}) l EXCEPT SELECT * FROM ({right}) r) d",
+        params,
+    )
     return cursor.fetchone()[0]
 
 
@@ -55,7 +65,7 @@ def drift_find(target: TrainingTarget) -> Drift:
     """How far the maintained tables are from a recount for this target (4 queries)."""
     roles = [str(role) for role in target.required_roles] or [""]
     counted = _COUNTED.format(roles=", ".join(["%s"] * len(roles)))
-    counted_params = [target.pk, *roles]
+    counted_params = [target.pk, *roles] * 2
     with connection.cursor() as cursor:
         return Drift(
             target=target,

@@ -9,8 +9,10 @@ threads at once (on PostgreSQL in CI they really race).
 import datetime
 import random
 import threading
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
@@ -222,7 +224,8 @@ def test_the_nightly_comparison_reports_and_repairs_drift(world, caplog):
     found = {drift.target.code: drift for drift in drift_repair()}
 
     assert found["plan"].covered_missing == 1
-    assert found["plan"].counts_missing == 1 and found["plan"].counts_extra == 1
+    # The manager row and the enterprise's row of all roles.
+    assert found["plan"].counts_missing == 2 and found["plan"].counts_extra == 2
     assert "drifted" in caplog.text
     assert_exact()
 
@@ -290,4 +293,16 @@ def test_concurrent_imports_records_and_departures_keep_the_counts_exact(world):
         thread.join(timeout=120)
     assert errors == []
     assert TrainingRecord.objects.count() == len(people)
+    assert_exact()
+
+
+def test_the_check_command_says_which_targets_it_rebuilt(world):
+    enterprise = world["enterprises"][0]
+    RosterEntryFactory(person=world["people"][0], enterprise=enterprise, role=Role.MANAGER)
+    EnterpriseCoverage.objects.filter(target__code="plan").update(required=0)
+    out, err = StringIO(), StringIO()
+    call_command("coverage_counts_check", stdout=out, stderr=err)
+    assert "plan: drifted" in out.getvalue() and "rebuilt" in out.getvalue()
+    assert "this-year: exact" in out.getvalue()
+    assert "1 target(s) rebuilt" in err.getvalue()
     assert_exact()
