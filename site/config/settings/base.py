@@ -154,6 +154,9 @@ CACHES = {
     # it never evicts them; production points it at a Redis with an eviction policy.
     "pages": env.cache("PAGE_CACHE_URL", default="dbcache://yufang_page_cache"),
 }
+if CACHES["pages"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's backend builds a redis client per call; this one keeps one per process.
+    CACHES["pages"]["BACKEND"] = "publicity.redis_cache.SharedClientRedisCache"
 PUBLICITY_PAGE_CACHE_ALIAS = "pages"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -363,6 +366,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
+# Sessions read from the default cache (Redis in production, shared by every web node) and
+# written through to the database, which keeps them when the cache is flushed or evicts them;
+# signing out deletes both. A request that only reads its session costs no query for it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,
