@@ -9,7 +9,10 @@ and the count of check-ins from the same phone and address.
 import datetime
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,3 +75,21 @@ def test_a_double_tap_shows_the_first_check_in(client, scanned):
     again = client.post(confirm, AT_VENUE)
     assert again.status_code == 200 and again.context["attendance"] == first
     assert Attendance.objects.filter(session=session).count() == 1
+
+
+def test_sessions_from_the_cache_still_end_at_sign_out_and_at_expiry(client, scanned):
+    """Sessions are read from the cache (cached_db): signing out and expiry must still end them
+    on every node, i.e. in the cache as well as in the database."""
+    _session, confirm = scanned
+    signed_in = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("account_logout"))
+    other_node = Client()
+    other_node.cookies[settings.SESSION_COOKIE_NAME] = signed_in
+    assert reverse("account_login") in other_node.get(confirm).url
+
+    client.force_login(UserFactory())
+    assert client.get(reverse("coverage:identity_bind")).status_code == 200
+    with time_machine.travel(
+        timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    ):
+        assert reverse("account_login") in client.get(reverse("coverage:identity_bind")).url
