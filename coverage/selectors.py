@@ -11,6 +11,7 @@ designation, region and industry are read from the enterprise at query time.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -236,30 +237,35 @@ def region_figures(
 def coverage_by_subregion(
     *, target: TrainingTarget, region: Region, enterprises: QuerySet[Enterprise]
 ) -> list[RegionFigures]:
-    """Each child region's figures, rolled up from everything below it (two queries)."""
+    """Each child region's figures, rolled up from everything below it (two queries).
+
+    The database sums per region (a few hundred rows in a province); each child adds up
+    the regions under its path.
+    """
     children = list(region.children.all())
     if not children:
         return []
-    enterprises = enterprises.filter(region__path__startswith=region.path)
-    aggregates = {}
-    for child in children:
-        in_child = Q(region__path__startswith=child.path)
-        aggregates[f"required_{child.pk}"] = Coalesce(Sum("required", filter=in_child), 0)
-        aggregates[f"covered_{child.pk}"] = Coalesce(Sum("covered", filter=in_child), 0)
-        for name, aggregate in _enterprise_counts(in_child).items():
-            aggregates[f"{name}_{child.pk}"] = aggregate
-    found = (
-        enterprises_with_coverage(target=target, enterprises=enterprises)
+    per_region = (
+        enterprises_with_coverage(
+            target=target, enterprises=enterprises.filter(region__path__startswith=region.path)
+        )
         .order_by()
-        .aggregate(**aggregates)
+        .values("region__path")
+        .annotate(**_SUMS, **_enterprise_counts())
     )
+    totals = {child.pk: Counter() for child in children}
+    for row in per_region:
+        for child in children:
+            if row["region__path"].startswith(child.path):
+                totals[child.pk].update({k: v for k, v in row.items() if k != "region__path"})
+                break
     figures = [
         RegionFigures(
             region=child,
-            people=Figures(found[f"required_{child.pk}"], found[f"covered_{child.pk}"]),
-            key_enterprises=found[f"key_enterprises_{child.pk}"],
-            complete_enterprises=found[f"complete_enterprises_{child.pk}"],
-            roster_missing=found[f"roster_missing_{child.pk}"],
+            people=Figures(totals[child.pk]["required_sum"], totals[child.pk]["covered_sum"]),
+            key_enterprises=totals[child.pk]["key_enterprises"],
+            complete_enterprises=totals[child.pk]["complete_enterprises"],
+            roster_missing=totals[child.pk]["roster_missing"],
         )
         for child in children
     ]
