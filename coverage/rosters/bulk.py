@@ -14,6 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.errors import UniqueViolation
 
 from coverage.identifiers import (
     mask_id_number,
@@ -157,7 +158,8 @@ def people_create(people: list[tuple]) -> dict[str, Known]:
     """Insert new people; one that another import created meanwhile is read back instead."""
     created: dict[str, Known] = {}
     if connection.vendor == "postgresql" and people:
-        created = _people_copy(people)
+        people = sorted(people)  # by hash: see _people_copy_new
+        created = _people_copy_new(people) or _people_copy(people)
     elif people:
         objects = [Person(**dict(zip(PERSON_COLUMNS, values, strict=True))) for values in people]
         Person.objects.bulk_create(objects, batch_size=BATCH, ignore_conflicts=True)
@@ -168,26 +170,60 @@ def people_create(people: list[tuple]) -> dict[str, Known]:
     return created | found
 
 
-def _people_copy(people: list[tuple]) -> dict[str, Known]:
-    """PostgreSQL: COPY into a scratch table, then insert what is new (several times faster)."""
-    names = (*PERSON_COLUMNS, "created_at", "updated_at")
-    columns = ", ".join(_column(Person, name) for name in names)
+def _people_copy_new(people: list[tuple]) -> dict[str, Known] | None:
+    """PostgreSQL: COPY straight into people, with ids taken from their sequence first (COPY
+    returns none). None when some person exists after all (another import created them
+    since the lookup): then nothing was written and `_people_copy` goes the careful way.
+
+    Sorted by hash, so two imports adding the same new people wait for each other in one
+    order, never in a cycle."""
     table = connection.ops.quote_name(Person._meta.db_table)
-    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [Person._meta.db_table, Person._meta.pk.column, len(people)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        columns = ", ".join(_column(Person, name) for name in ("pk", *_PERSON_COPY_COLUMNS))
+        stamp = timezone.now().isoformat()
+        try:
+            sql = f"COPY {table} ({columns}) FROM STDIN"
+            with transaction.atomic(), cursor.cursor.copy(sql) as copy:
+                for start in range(0, len(people), BATCH):
+                    rows = people[start : start + BATCH]
+                    copy.write(_people_text(rows, stamp, ids[start : start + BATCH]))
+        except UniqueViolation:
+            return None
+    return {v[0]: Known(pk, v[3], v[4], v[5]) for pk, v in zip(ids, people, strict=True)}
+
+
+_PERSON_COPY_COLUMNS = (*PERSON_COLUMNS, "created_at", "updated_at")
+
+
+def _people_text(people: list[tuple], stamp: str, ids: list[int] | None = None) -> str:
+    """New people's rows in COPY's text format, `ids` first when given."""
+    lines = (
+        f"{h}\t{i}\t{m}\t{_copy_text(n)}\t{p}\t{pm}\t{stamp}\t{stamp}\n"
+        for h, i, m, n, p, pm in people
+    )
+    if ids is None:
+        return "".join(lines)
+    return "".join(f"{pk}\t{line}" for pk, line in zip(ids, lines, strict=True))
+
+
+def _people_copy(people: list[tuple]) -> dict[str, Known]:
+    """PostgreSQL: COPY into a scratch table, then insert what is new."""
+    columns = ", ".join(_column(Person, name) for name in _PERSON_COPY_COLUMNS)
+    table = connection.ops.quote_name(Person._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE roster_new_people ON COMMIT DROP AS "
             f"SELECT {columns} FROM {table} WITH NO DATA"
         )
-        stamp = now.isoformat()
+        stamp = timezone.now().isoformat()
         with cursor.cursor.copy(f"COPY roster_new_people ({columns}) FROM STDIN") as copy:
             for chunk in chunks(people, BATCH):
-                copy.write(
-                    "".join(
-                        f"{h}\t{i}\t{m}\t{_copy_text(n)}\t{p}\t{pm}\t{stamp}\t{stamp}\n"
-                        for h, i, m, n, p, pm in chunk
-                    )
-                )
+                copy.write(_people_text(chunk, stamp))
         cursor.execute(
             # In hash order: two imports adding the same new people wait for each other
             # in one order, never in a cycle.

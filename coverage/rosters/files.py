@@ -16,6 +16,7 @@ import itertools
 import os
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -318,7 +319,7 @@ def _decode(data: bytes) -> str:
     )
 
 
-def _csv_table(data: bytes, filename: str) -> list[list[str]]:
+def _csv_table(data: bytes, filename: str) -> Iterator[list[str]]:
     if data.startswith((b"PK\x03\x04", _OLE_MAGIC)):
         raise RosterFileError(
             _(
@@ -334,11 +335,10 @@ def _csv_table(data: bytes, filename: str) -> list[list[str]]:
         separator = ","
     # newline="": the csv module finds \n, \r\n and \r line ends itself, also inside quotes.
     records = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    table = [
+    return (
         [cell.strip() for cell in record]
         for record in itertools.islice(records, settings.ROSTER_IMPORT_MAX_ROWS + 2)
-    ]
-    return table if any(table) else []  # only empty lines: nothing to read
+    )
 
 
 def _header_key(header: str) -> str:
@@ -383,30 +383,37 @@ def _columns(header: list[str]) -> dict[str, int]:
     return columns
 
 
-def _rows(table: list[list[str]]) -> list[RosterRow]:
-    if not table:
-        raise _no_rows_error()
-    columns = _columns(table[0])
-    body = table[1:]
-    while body and not any(body[-1]):
-        body.pop()
-    if len(body) > settings.ROSTER_IMPORT_MAX_ROWS:
-        raise _max_rows_error()
-    # Every row padded to one cell past the widest row or column: a missing column, or a cell
-    # a short row lacks, reads as that empty cell.
-    width = max([len(cells) for cells in body] + [index + 1 for index in columns.values()])
-    name, id_number, phone, role, department = (columns.get(f, width) for f in FIELDS)
-    padding = [""] * (width + 1)
+def _rows(table: Iterable[list[str]]) -> list[RosterRow]:
+    """Rows from the header and the records after it, read as they come (a 100,000-row file
+    is never held twice)."""
+    records = iter(table)
+    header = next(records, None)
+    if not header:
+        if header is None or not any(records):  # nothing but empty lines
+            raise _no_rows_error()
+        _columns(header)  # raises: the first row holds no headers
+    columns = _columns(header)
+    indexes = [columns.get(field) for field in FIELDS]
+    width = max(index for index in indexes if index is not None) + 1
+    full = None not in indexes  # every column there (the template's): index them directly
+    a, b, c, d, e = (index or 0 for index in indexes)
+    limit = settings.ROSTER_IMPORT_MAX_ROWS
     rows = []
-    for offset, cells in enumerate(body, start=2):
+    last = 1  # the last row with something in it: empty rows after it are not counted
+    for offset, cells in enumerate(records, start=2):
         if not any(cells):
             continue  # an empty row holds nobody
-        cells = cells + padding[len(cells) :]
-        rows.append(
-            RosterRow(
-                offset, cells[name], cells[id_number], cells[phone], cells[role], cells[department]
-            )
-        )
+        last = offset
+        if offset - 1 > limit:
+            raise _max_rows_error()
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        if full:
+            rows.append(RosterRow(offset, cells[a], cells[b], cells[c], cells[d], cells[e]))
+        else:
+            rows.append(RosterRow(offset, *[cells[i] if i is not None else "" for i in indexes]))
+    if last - 1 > limit:
+        raise _max_rows_error()
     if not rows:
         raise _no_rows_error()
     return rows

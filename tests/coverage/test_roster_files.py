@@ -1,5 +1,6 @@
 """Reading roster files: real xlsx and CSV files in, rows of text out, unusable files refused."""
 
+import datetime
 import io
 import zipfile
 from pathlib import Path
@@ -203,3 +204,37 @@ def test_the_roster_is_read_from_the_first_sheet_with_roster_headers(tmp_path):
 )
 def test_id_numbers_that_excel_stored_as_numbers_are_recognised(text, mangled):
     assert id_number_mangled_by_excel(text) is mangled
+
+
+def test_cells_that_are_not_text_read_as_the_spreadsheet_shows_them(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "身份证号", "手机号", "岗位类别", "部门"])
+    sheet.append(["张三", id_number(1), 13800138000, "其他", 1.5])
+    sheet.append([])
+    sheet.append(["李四", id_number(2), 13900139000.0, True, datetime.date(2024, 3, 1)])
+    sheet.append(["王五", 12345, None, "其他", datetime.datetime(2024, 3, 1, 8, 30)])  # noqa: DTZ001 - Excel keeps no zone
+    path = tmp_path / "types.xlsx"
+    workbook.save(path)
+
+    assert read_roster(path, filename=path.name) == [
+        RosterRow(2, "张三", id_number(1), "13800138000", "其他", "1.5"),
+        RosterRow(4, "李四", id_number(2), "13900139000", "True", "2024-03-01 00:00:00"),
+        RosterRow(5, "王五", "12345", "", "其他", "2024-03-01 08:30:00"),
+    ]
+
+
+def test_csv_quotes_line_ends_and_short_rows_are_read_as_excel_writes_them():
+    text = (
+        "姓名,身份证号,手机号,岗位类别,部门\r"
+        f'"张\n三",{id_number(1)},,其他,"一""车间"\r'
+        f"李四,{id_number(2)}\r\n"
+        "\n"
+        f" 王五 ,{id_number(3)},13800138000,其他,二车间,备注\n"
+    )
+
+    assert read_roster(text.encode(), filename="quirks.csv") == [
+        RosterRow(2, "张\n三", id_number(1), "", "其他", '一"车间'),
+        RosterRow(3, "李四", id_number(2), "", "", ""),
+        RosterRow(5, "王五", id_number(3), "13800138000", "其他", "二车间"),
+    ]
