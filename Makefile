@@ -84,6 +84,8 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_media
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_publicity
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_checkin
+	@# How the dashboard grows (three generated provinces and the full one): full runs only.
+	@if [ "$(BENCH_SCALE)" = "1" ]; then $(BIN)/python -m tests.bench.scaling; fi
 	$(BIN)/python -m tests.bench.summary
 
 clean:

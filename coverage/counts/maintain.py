@@ -278,16 +278,10 @@ def covered_rebuild(cursor, target: TrainingTarget) -> None:
         "WHERE coverage_coveredperson.first_on <> excluded.first_on",
         [target.pk],
     )
+    # Set-based (EXCEPT): a correlated NOT EXISTS probes the records once per covered person.
     cursor.execute(
-        """
-        DELETE FROM coverage_coveredperson
-        WHERE target_id = %s AND NOT EXISTS (
-            SELECT 1 FROM coverage_trainingrecord r
-            JOIN coverage_trainingrecord_targets tt ON tt.trainingrecord_id = r.id
-            WHERE tt.trainingtarget_id = coverage_coveredperson.target_id
-              AND r.person_id = coverage_coveredperson.person_id
-              AND r.occurred_on >= %s AND r.occurred_on <= %s
-        )
-        """,
-        [target.pk, target.start_date, target.end_date],
+        "DELETE FROM coverage_coveredperson WHERE target_id = %s AND person_id IN ("
+        "SELECT person_id FROM coverage_coveredperson WHERE target_id = %s EXCEPT "
+        f"SELECT person_id FROM ({_QUALIFYING.format(where='AND t.id = %s')}) wanted)",
+        [target.pk, target.pk, target.pk],
     )
