@@ -25,6 +25,7 @@ from courses.models import (
     Enrolment,
     ExamAttempt,
     LessonPage,
+    LessonProgress,
     Question,
 )
 from courses.services import course_complete_if_done
@@ -44,6 +45,7 @@ from coverage.models import (
 )
 from coverage.services import person_save, training_record
 from jobs.models import Job
+from media.models import MediaItem
 from tests.helpers.identities import id_number
 
 # Accounts
@@ -266,6 +268,20 @@ class JobFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"任务{n}")
 
 
+# Media
+
+
+class MediaItemFactory(DjangoModelFactory):
+    """An item's row only, its file a name that need not exist; the pipeline tests upload."""
+
+    class Meta:
+        model = MediaItem
+
+    title = factory.Sequence(lambda n: f"警示片{n}")
+    type = "video"
+    file = factory.Sequence(lambda n: f"media/originals/test/{n}.mp4")
+
+
 # Courses: pages, questions, learners
 
 _serials = itertools.count(1)
@@ -378,6 +394,21 @@ class EnrolmentFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *, person, course):
         return course_enrol(person=person, course=course)[0]
+
+
+class LessonProgressFactory(DjangoModelFactory):
+    """A lesson's progress row as stored, without the course check `lesson_complete` runs.
+
+    For a lesson done while the course stays unfinished; `enrolment_make` finishes lessons the
+    product's way.
+    """
+
+    class Meta:
+        model = LessonProgress
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    lesson = factory.LazyAttribute(lambda o: o.enrolment.course.lessons().first())
+    completed_at = None
 
 
 def certificate_make(course: CoursePage | None = None, person: Person | None = None) -> Certificate:

@@ -25,11 +25,17 @@ from django.utils import timezone
 from config.database.base import DatabaseWrapper
 from config.database.deadline import answer_deadline
 from config.unavailable import database_lost
-from coverage.models import Attendance, Region, Role, RosterEntry, TrainingSession
-from coverage.services import person_save, regions_load_jilin
+from coverage.models import Attendance, Region, Role, TrainingSession
+from coverage.services import regions_load_jilin
 from coverage.sessions import tokens as checkin_tokens
 from tests.config.private_postgres import PrivatePostgres, free_port
-from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories import (
+    EnterpriseFactory,
+    PersonFactory,
+    RosterEntryFactory,
+    TrainingSessionFactory,
+    UserFactory,
+)
 from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.slow
@@ -88,7 +94,7 @@ def _training_session() -> TrainingSession:
     regions = {region.code: region for region in Region.objects.all()}
     organiser = EnterpriseFactory(region=regions["220102"], name="组织企业")
     now = timezone.now()
-    session = TrainingSession.objects.create(
+    session = TrainingSessionFactory(
         organiser=organiser,
         title="安全生产集中培训",
         venue="南关区会议中心",
@@ -97,15 +103,18 @@ def _training_session() -> TrainingSession:
         ends_at=now + datetime.timedelta(minutes=80),
         min_minutes=60,
     )
-    worker, _ = person_save(id_number=id_number(1), name="张三", phone="13800000001")
-    RosterEntry.objects.create(
+    worker = PersonFactory(
+        id_number=id_number(1),
+        name="张三",
+        phone="13800000001",
+        user=UserFactory(phone="+8613800000001"),
+    )
+    RosterEntryFactory(
         person=worker,
         enterprise=organiser,
         role=Role.TEAM_LEADER,
         start_date=datetime.date(2021, 1, 1),
     )
-    worker.user = UserFactory(phone="+8613800000001")
-    worker.save(update_fields=["user"])
     return session
 
 

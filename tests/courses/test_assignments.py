@@ -7,14 +7,16 @@ from django.utils import timezone
 from courses.models import (
     CourseAssignment,
     Enrolment,
-    LessonProgress,
 )
 from courses.organisations.services import AssignmentRefused, course_assign
 from coverage.models import AuditLog, Enterprise, Membership, Role, RosterEntry
 from coverage.services import roster_entry_end
 from tests.factories import (
+    EnrolmentFactory,
     EnterpriseFactory,
+    LessonProgressFactory,
     MembershipFactory,
+    RosterEntryFactory,
     admin_of,
     course_build,
     enrol_on_roster,
@@ -157,7 +159,8 @@ def test_assigning_twice_enrols_nobody_twice_and_moves_the_deadline(factory):
 
 
 def test_a_self_enrolment_takes_the_assignment_and_keeps_its_source(factory):
-    Enrolment.objects.create(person=factory["leader"], course=factory["key_course"], source="self")
+    # Enrolled by themselves (source "self"), before any assignment.
+    EnrolmentFactory(person=factory["leader"], course=factory["key_course"])
     outcome = course_assign(
         organisation=factory["enterprise"],
         course=factory["key_course"],
@@ -254,7 +257,7 @@ def _progress(factory):
     done.completed_at = timezone.now()
     done.save()
     lesson = factory["key_course"].lessons().first()
-    LessonProgress.objects.create(
+    LessonProgressFactory(
         enrolment=by_person[factory["leader"].pk], lesson=lesson, completed_at=timezone.now()
     )
     late = by_person[extra.pk]
@@ -361,7 +364,7 @@ def test_someone_who_moved_is_followed_by_the_organisation_that_assigns_the_cour
         user=None,
     )
     roster_entry_end(entry=RosterEntry.objects.get(person=worker, enterprise=factory["enterprise"]))
-    RosterEntry.objects.create(
+    RosterEntryFactory(
         person=worker,
         enterprise=factory["school"],
         role=Role.OTHER,

@@ -13,7 +13,7 @@ from courses.services import course_complete_if_done
 from coverage.models import TrainingRecord
 from coverage.services import person_save
 from demo.installers.coverage import demo_id_number
-from tests.factories import UserFactory
+from tests.factories import LessonProgressFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_my_learning_lists_courses_with_progress_in_constant_queries(
         course_enrol(person=user.person, course=other)
     enrolment, _ = course_enrol(person=user.person, course=course)
     second = course.lessons().last().specific
-    LessonProgress.objects.create(enrolment=enrolment, lesson=second, completed_at=timezone.now())
+    LessonProgressFactory(enrolment=enrolment, lesson=second, completed_at=timezone.now())
     with django_assert_max_num_queries(12):
         response = client.get(reverse("courses:my_learning"))
     listed = {e.course_id: e for e in response.context["enrolments"]}

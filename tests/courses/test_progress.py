@@ -28,8 +28,7 @@ from courses.models import (
 )
 from coverage.services import person_save
 from demo.installers.coverage import demo_id_number
-from media.models import MediaItem
-from tests.factories import UserFactory
+from tests.factories import MediaItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +75,7 @@ def course(db):
 
 @pytest.fixture
 def media(db):
-    return MediaItem.objects.create(
+    return MediaItemFactory(
         title="事故警示片", type="video", duration=100, file="media/original.mp4", status="ready"
     )
 

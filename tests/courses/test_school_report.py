@@ -9,6 +9,7 @@ from courses.models import Enrolment
 from courses.organisations.services import course_assign
 from coverage.models import AuditLog, Enterprise, Membership
 from tests.factories import (
+    EnrolmentFactory,
     EnterpriseFactory,
     MembershipFactory,
     admin_of,
@@ -51,7 +52,7 @@ def schools(jilin):
     )
     Enrolment.objects.filter(person=students[0]).update(completed_at=timezone.now())
     lvyuan_students = [enrol_on_roster(lvyuan) for _ in range(3)]
-    Enrolment.objects.create(person=lvyuan_students[0], course=course, source="self")
+    EnrolmentFactory(person=lvyuan_students[0], course=course)  # enrolled themselves
     other = enrol_on_roster(elsewhere)
     course_assign(
         organisation=elsewhere, course=course, roles=[], people=None, deadline=None, user=None

@@ -4,7 +4,7 @@ from django.urls import reverse
 from jobs.models import Job
 from jobs.services import job_start
 from jobs.tasks import prune_finished_jobs, worker_ping
-from tests.factories import UserFactory
+from tests.factories import JobFactory, UserFactory
 from tests.helpers.jobs import wait_finished
 from tests.jobs.tasks_for_tests import count_to, crash, refuse
 
@@ -64,21 +64,17 @@ def test_prune_deletes_only_old_finished_jobs(db):
     from django.utils import timezone
 
     user = UserFactory()
-    old = Job.objects.create(
+    old = JobFactory(
         user=user,
-        task_name="x",
-        title="old",
         status=Job.Status.SUCCEEDED,
         finished_at=timezone.now() - timedelta(days=31),
     )
-    recent = Job.objects.create(
+    recent = JobFactory(
         user=user,
-        task_name="x",
-        title="recent",
         status=Job.Status.FAILED,
         finished_at=timezone.now() - timedelta(days=1),
     )
-    running = Job.objects.create(user=user, task_name="x", title="running", status="running")
+    running = JobFactory(user=user, status=Job.Status.RUNNING)
 
     assert prune_finished_jobs() == 1
     assert set(Job.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}

@@ -16,7 +16,7 @@ from jobs.services import (
     job_start,
     jobs_requeue_stale,
 )
-from tests.factories import UserFactory
+from tests.factories import JobFactory, UserFactory
 from tests.helpers.celery_worker import REFUSING_BROKERS, broker_refusing, publish_bound
 from tests.helpers.jobs import wait_finished
 from tests.jobs.tasks_for_tests import count_to
@@ -29,7 +29,6 @@ LONG_AGO = timedelta(hours=1)
 def lost_job(**fields) -> Job:
     """A job whose run claimed it and then never gave a sign of life again."""
     defaults = {
-        "user": UserFactory(),
         "task_name": count_to.name,
         "title": "数到三",
         "kwargs": {"n": 3},
@@ -38,7 +37,7 @@ def lost_job(**fields) -> Job:
         "attempts": 1,
         "heartbeat_at": timezone.now() - LONG_AGO,
     }
-    return Job.objects.create(**{**defaults, **fields})
+    return JobFactory(**{**defaults, **fields})
 
 
 @pytest.mark.worker
