@@ -10,16 +10,17 @@ count behind the flags. Measured alternately, `--rounds` times each, with `--cli
 posting at once; each check-in is a new person with a scan in their session, as after a real
 scan, so every one is a real first check-in (made directly: the scan is not what is timed).
 
-The hall: `--hall` people, one every 60/`--hall` s, each scanning the code (GET), opening the
-confirm page (GET) and posting; the POST's time is recorded. The floor run is the same hall
-posting to the bare view instead. Then the check-ins are counted against the people.
+The hall: `--hall` people arriving evenly over `--hall-seconds` (60), each scanning the code
+(GET), opening the confirm page (GET) and posting; the POST's time is recorded. The floor run is
+the same hall posting to the bare view instead. Then the check-ins are counted against the people.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yufang_bench \\
         .venv/bin/python -m tests.bench.bench_checkin [--rounds 5] [--requests 300] [--hall 500]
 
 Its people, sessions and enterprise are its own (codes no generated record has) and are
-removed at the end, whatever happens. Not a test: nothing fails on a slow figure; it stops when
-a request fails, because then no figure would mean anything.
+removed at the end, whatever happens; tests/bench/checkin_crowd.py makes them, starts gunicorn
+and plays the phones. Not a test: nothing fails on a slow figure; it stops when a request
+fails, because then no figure would mean anything.
 """
 
 import argparse
