@@ -69,7 +69,9 @@ def clean_id_number(raw: str, *, today: datetime.date | None = None) -> str:
     100,000-row import felt). `today` (the local date) lets a caller checking many numbers
     look it up once.
     """
-    number = _SEPARATORS.sub("", str(raw or "")).upper()
+    number = _SEPARATORS.sub("", str(raw or ""))
+    if "x" in number:  # the only letter a valid number has; a copy only when needed
+        number = number.upper()
     if _LEGACY_ID.fullmatch(number):
         raise ValidationError(
             _(

@@ -58,7 +58,7 @@ _SPACES = re.compile(r"\s+")
 _CJK_PADDING = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
-@dataclass
+@dataclass(slots=True)
 class Rejection:
     row: int
     column: str
@@ -84,7 +84,7 @@ def _masked(value: str) -> str:
     return f"{value[:3]}{'*' * (len(value) - 5)}{value[-2:]}" if len(value) >= 8 else "*" * 8
 
 
-@dataclass
+@dataclass(slots=True)
 class Flag:
     """A person in the file who is a key role on another organisation's active roster."""
 
@@ -209,13 +209,21 @@ def rows_check(rows: list[RosterRow], *, report: Callable[[int], None]) -> Check
         if done % 1000 == 0:
             report(done)
     present: set[str] = set()
+    first_row: dict[str, int] = {}
+    # Rows of the people in the file twice or more (rarely any, so kept apart).
     rows_by_hash: dict[str, list[int]] = defaultdict(list)
     for (number, checked), id_hash in zip(readable, pii_lookup_hashes(id_numbers), strict=True):
-        rows_by_hash[id_hash].append(number)
+        first = first_row.setdefault(id_hash, number)
+        if first != number:
+            numbers = rows_by_hash[id_hash]
+            if not numbers:
+                numbers.append(first)
+            numbers.append(number)
         if checked is None:
             present.add(id_hash)
         else:
             checked.id_hash = id_hash
+    del readable, id_numbers, first_row
     # A person twice in the file: which row is right is the user's call, not ours.
     duplicates = {h: numbers for h, numbers in rows_by_hash.items() if len(numbers) > 1}
     if duplicates:

@@ -399,6 +399,7 @@ def _rows(table: Iterable[list[str]]) -> list[RosterRow]:
     a, b, c, d, e = (index or 0 for index in indexes)
     limit = settings.ROSTER_IMPORT_MAX_ROWS
     rows = []
+    repeated: dict[str, str] = {}
     last = 1  # the last row with something in it: empty rows after it are not counted
     for offset, cells in enumerate(records, start=2):
         if not any(cells):
@@ -409,7 +410,11 @@ def _rows(table: Iterable[list[str]]) -> list[RosterRow]:
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         if full:
-            rows.append(RosterRow(offset, cells[a], cells[b], cells[c], cells[d], cells[e]))
+            # A role or department is one of a few texts: one string each, not one per row.
+            role, department = cells[d], cells[e]
+            role = repeated.setdefault(role, role)
+            department = repeated.setdefault(department, department)
+            rows.append(RosterRow(offset, cells[a], cells[b], cells[c], role, department))
         else:
             rows.append(RosterRow(offset, *[cells[i] if i is not None else "" for i in indexes]))
     if last - 1 > limit:
