@@ -12,6 +12,7 @@ import itertools
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
+from rest_framework.authtoken.models import Token
 from stdnum.cn import uscc
 from wagtail.models import Site
 
@@ -60,6 +61,15 @@ class UserFactory(DjangoModelFactory):
     last_name = "王"
     first_name = factory.Sequence(lambda n: f"工{n}")
     password = factory.django.Password("correct horse battery staple")
+
+
+class TokenFactory(DjangoModelFactory):
+    """The data-sharing API's token, its key made by `Token.save` as `manage.py api_token`'s is."""
+
+    class Meta:
+        model = Token
+
+    user = factory.SubFactory(UserFactory)
 
 
 # Coverage: organisations

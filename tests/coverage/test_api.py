@@ -10,19 +10,30 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from coverage.models import AuditLog, Membership, Role, RosterEntry
-from coverage.services import person_save, training_record, training_target_default
-from tests.factories import EnterpriseFactory, IndustryFactory, MembershipFactory, UserFactory
+from coverage.models import AuditLog, Membership, Role
+from coverage.services import training_record, training_target_default
+from tests.factories import (
+    EnterpriseFactory,
+    IndustryFactory,
+    MembershipFactory,
+    RosterEntryFactory,
+    TokenFactory,
+    TrainingTargetFactory,
+    UserFactory,
+)
 from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
 
 
 def staff(enterprise, role, n, trained_on=None):
-    person = person_save(id_number=id_number(n), name=f"职工{n}")[0]
-    RosterEntry.objects.create(
-        person=person, enterprise=enterprise, role=role, start_date=datetime.date(2021, 3, 1)
-    )
+    person = RosterEntryFactory(
+        person__id_number=id_number(n),
+        person__name=f"职工{n}",
+        enterprise=enterprise,
+        role=role,
+        start_date=datetime.date(2021, 3, 1),
+    ).person
     if trained_on:
         training_record(
             person=person,
@@ -71,7 +82,7 @@ def regulator_of(region):
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {TokenFactory(user=user).key}")
     return client
 
 
@@ -273,9 +284,7 @@ def test_region_queries_do_not_grow_with_the_number_of_enterprises(
 
 
 def test_target_parameter(world):
-    from coverage.models import TrainingTarget
-
-    TrainingTarget.objects.create(
+    TrainingTargetFactory(
         code="plan-2026-2030",
         name="2026—2030",
         start_date=datetime.date(2026, 1, 1),

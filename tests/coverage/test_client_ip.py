@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coverage.audit.client_ip import client_ip
-from coverage.models import AuditLog, TrainingSession
-from tests.factories import MembershipFactory
+from coverage.models import AuditLog
+from tests.factories import MembershipFactory, TrainingSessionFactory
 
 NGINX = "10.0.0.2"
 CLIENT = "203.0.113.9"
@@ -160,7 +160,7 @@ def test_audit_log_records_the_client_not_the_proxy(client, settings, jilin):
     trust(settings, 1)
     membership = MembershipFactory(enterprise__region=jilin["220102"])
     now = timezone.now()
-    session = TrainingSession.objects.create(
+    session = TrainingSessionFactory(
         organiser=membership.enterprise,
         title="安全生产集中培训",
         venue="会议中心",

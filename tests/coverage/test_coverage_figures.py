@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from coverage.models import Enterprise, Role, RosterEntry
+from coverage.models import Enterprise, Role
 from coverage.selectors import (
     Figures,
     coverage_by_role,
@@ -22,16 +22,19 @@ from coverage.services import (
     training_record,
     training_target_default,
 )
-from tests.factories import EnterpriseFactory, IndustryFactory
+from tests.factories import (
+    EnterpriseFactory,
+    IndustryFactory,
+    RosterEntryFactory,
+    TrainingTargetFactory,
+)
 from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
 
 
 def on_roster(person, enterprise, role, start=datetime.date(2021, 3, 1)):
-    return RosterEntry.objects.create(
-        person=person, enterprise=enterprise, role=role, start_date=start
-    )
+    return RosterEntryFactory(person=person, enterprise=enterprise, role=role, start_date=start)
 
 
 def trained(person, on, key, **extra):
@@ -188,9 +191,7 @@ def test_training_is_recorded_once_per_source(world):
 
 
 def test_a_new_period_is_data(world):
-    from coverage.models import TrainingTarget
-
-    later = TrainingTarget.objects.create(
+    later = TrainingTargetFactory(
         code="plan-2026-2030",
         name="2026—2030",
         start_date=datetime.date(2026, 1, 1),

@@ -16,9 +16,14 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from coverage.dashboards.report import coverage_report, coverage_report_table
-from coverage.models import AuditLog, Enterprise, Role, RosterEntry, TrainingTarget
+from coverage.models import AuditLog, Enterprise, Role
 from coverage.services import person_save, training_record, training_target_default
-from tests.factories import EnterpriseFactory, IndustryFactory
+from tests.factories import (
+    EnterpriseFactory,
+    IndustryFactory,
+    RosterEntryFactory,
+    TrainingTargetFactory,
+)
 from tests.helpers.celery_worker import database_url
 from tests.helpers.identities import id_number
 
@@ -28,7 +33,7 @@ FORMULA_NAME = '=HYPERLINK("http://evil.example","点击")'
 
 
 def on_roster(person, enterprise, role):
-    return RosterEntry.objects.create(
+    return RosterEntryFactory(
         person=person, enterprise=enterprise, role=role, start_date=datetime.date(2021, 3, 1)
     )
 
@@ -200,7 +205,7 @@ def test_command_prints_json_and_audits_the_export(world):
 
 
 def test_command_without_target_takes_the_one_whose_period_contains_today(world):
-    later = TrainingTarget.objects.create(
+    later = TrainingTargetFactory(
         code="plan-2026-2030",
         name="2026—2030",
         start_date=datetime.date(2026, 1, 1),

@@ -6,8 +6,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from coverage.models import AuditLog, Membership, Role, RosterEntry
-from coverage.services import person_save, training_record, training_target_default
-from tests.factories import EnterpriseFactory, MembershipFactory
+from coverage.services import training_record, training_target_default
+from tests.factories import EnterpriseFactory, MembershipFactory, RosterEntryFactory
 from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +23,15 @@ def city(jilin):
     for n, (enterprise, role) in enumerate(
         [(trained, Role.MANAGER), (untrained, Role.SAFETY_HEAD), (untrained, Role.TEAM_LEADER)]
     ):
-        person, _ = person_save(
-            id_number=id_number(n + 1), name=f"员工{n}", phone=f"1380000{n:04d}"
+        entry = RosterEntryFactory(
+            person__id_number=id_number(n + 1),
+            person__name=f"员工{n}",
+            person__phone=f"1380000{n:04d}",
+            enterprise=enterprise,
+            role=role,
+            start_date=datetime.date(2021, 1, 1),
         )
-        RosterEntry.objects.create(
-            person=person, enterprise=enterprise, role=role, start_date=datetime.date(2021, 1, 1)
-        )
-        people.append(person)
+        people.append(entry.person)
     training_record(
         person=people[0],
         kind="offline",
@@ -189,9 +191,9 @@ def test_enterprise_dashboard_query_count_does_not_grow_with_the_roster(
     with django_assert_max_num_queries(40) as baseline:
         client.get(enterprise_url(enterprise))
     for n in range(20):
-        person, _ = person_save(id_number=id_number(100 + n), name=f"新人{n}")
-        RosterEntry.objects.create(
-            person=person,
+        RosterEntryFactory(
+            person__id_number=id_number(100 + n),
+            person__name=f"新人{n}",
             enterprise=enterprise,
             role=Role.TEAM_LEADER,
             start_date=datetime.date(2022, 1, 1),

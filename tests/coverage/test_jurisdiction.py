@@ -16,9 +16,14 @@ from coverage.jurisdiction import (
     regulator_memberships,
     sessions_in_scope,
 )
-from coverage.models import Membership, Person, TrainingSession
+from coverage.models import Membership, Person
 from coverage.services import training_target_default
-from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    EnterpriseFactory,
+    MembershipFactory,
+    TrainingSessionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,11 +191,9 @@ def test_sessions_in_scope_are_organised_by_or_open_to_organisations_in_scope(wo
     start = timezone.now()
 
     def session(organiser, *invited):
-        created = TrainingSession.objects.create(
+        created = TrainingSessionFactory(
             organiser=organiser,
             title=f"{organiser.name}培训",
-            venue="会议室",
-            region=organiser.region,
             starts_at=start,
             ends_at=start + datetime.timedelta(hours=1),
             min_minutes=30,

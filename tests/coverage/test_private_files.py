@@ -24,7 +24,7 @@ from coverage.private_files.tasks import roster_uploads_expire_task
 from coverage.rosters.services import roster_import_check, roster_import_commit
 from coverage.services import training_record
 from media.serving.views import media_serve
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, RosterImportFactory
 from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
@@ -146,8 +146,9 @@ def test_training_evidence_goes_to_the_person_and_their_organisation_only(client
     admin = MembershipFactory(role=Membership.Role.ENTERPRISE_ADMIN)
     number = id_number(704)
     roster_import_commit(
-        record=RosterImport.objects.create(
+        record=RosterImportFactory(
             enterprise=admin.enterprise,
+            uploaded_by=admin.user,
             filename="r.csv",
             file=SimpleUploadedFile("r.csv", _roster(number)),
         )
@@ -270,7 +271,7 @@ def test_rejected_id_numbers_and_phones_are_stored_masked_and_encrypted(client, 
 
 
 def _import_at(enterprise, *, committed: bool) -> RosterImport:
-    record = RosterImport.objects.create(
+    record = RosterImportFactory(
         enterprise=enterprise,
         filename="r.csv",
         file=ContentFile(_roster(id_number(710 + RosterImport.objects.count())), name="r.csv"),
@@ -339,8 +340,9 @@ def test_the_retention_task_is_scheduled():
 
 
 def test_an_uploaded_roster_is_never_in_a_public_folder_even_before_commit(admin, private):
-    record = RosterImport.objects.create(
+    record = RosterImportFactory(
         enterprise=admin.enterprise,
+        uploaded_by=admin.user,
         filename="r.csv",
         file=SimpleUploadedFile("r.csv", _roster(id_number(707))),
     )
@@ -363,8 +365,8 @@ def test_uploads_left_in_public_media_by_the_old_code_are_moved_into_the_private
     (media / old_name).parent.mkdir(parents=True, exist_ok=True)
     plaintext = _roster(id_number(808))
     (media / old_name).write_bytes(plaintext)
-    moved = RosterImport.objects.create(enterprise=admin.enterprise, filename="张三的花名册.csv")
-    lost = RosterImport.objects.create(enterprise=admin.enterprise, filename="丢失.csv")
+    moved = RosterImportFactory(enterprise=admin.enterprise, filename="张三的花名册.csv")
+    lost = RosterImportFactory(enterprise=admin.enterprise, filename="丢失.csv")
     RosterImport.objects.filter(pk=moved.pk).update(file=old_name)
     RosterImport.objects.filter(pk=lost.pk).update(file="roster-imports/2025/11/gone.csv")
 

@@ -18,7 +18,7 @@ from coverage.rosters.services import roster_import_commit, roster_import_commit
 from coverage.rosters.tasks import roster_import_task
 from jobs.models import Job
 from jobs.services import jobs_requeue_stale
-from tests.factories import MembershipFactory
+from tests.factories import JobFactory, MembershipFactory
 from tests.helpers.celery_worker import REFUSING_BROKERS, broker_refusing, publish_bound
 from tests.helpers.identities import id_number
 from tests.helpers.jobs import wait_finished
@@ -129,7 +129,7 @@ def test_an_import_interrupted_too_often_fails_and_can_be_committed_again(client
     admin = MembershipFactory(role=Membership.Role.ENTERPRISE_ADMIN)
     record = previewed(client, admin, 3, settings)
     RosterImport.objects.filter(pk=record.pk).update(status=RosterImport.Status.COMMITTING)
-    job = Job.objects.create(
+    job = JobFactory(
         user=admin.user,
         task_name=roster_import_task.name,
         title="导入",

@@ -12,7 +12,13 @@ from openpyxl import load_workbook
 from coverage.models import AuditLog, Membership, Person, RosterEntry, RosterImport
 from jobs.models import Job
 from tests.data.make_roster_files import GBK, NUMERIC
-from tests.factories import EnterpriseFactory, MembershipFactory, RegionFactory, UserFactory
+from tests.factories import (
+    EnterpriseFactory,
+    MembershipFactory,
+    RegionFactory,
+    RosterImportFactory,
+    UserFactory,
+)
 from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
@@ -175,13 +181,13 @@ def test_history_lists_the_imports_in_a_fixed_number_of_queries(
     client.force_login(admin.user)
     history = url("roster_import_history", admin.enterprise)
     for n in range(3):
-        RosterImport.objects.create(
+        RosterImportFactory(
             enterprise=admin.enterprise, uploaded_by=admin.user, filename=f"第{n}批.xlsx"
         )
     with django_assert_max_num_queries(11) as few:
         client.get(history)
     for n in range(3, 20):
-        RosterImport.objects.create(
+        RosterImportFactory(
             enterprise=admin.enterprise, uploaded_by=admin.user, filename=f"第{n}批.xlsx"
         )
 
@@ -194,7 +200,7 @@ def test_history_lists_the_imports_in_a_fixed_number_of_queries(
 
 def test_another_enterprises_admin_finds_nothing(client, admin):
     enterprise = admin.enterprise
-    upload_record = RosterImport.objects.create(enterprise=enterprise, filename="a.csv")
+    upload_record = RosterImportFactory(enterprise=enterprise, filename="a.csv")
     stranger = MembershipFactory(role=Membership.Role.ENTERPRISE_ADMIN)
     client.force_login(stranger.user)
 
@@ -215,7 +221,7 @@ def test_another_enterprises_admin_finds_nothing(client, admin):
 def test_a_regulator_sees_the_history_but_cannot_import(client):
     region = RegionFactory()
     enterprise = EnterpriseFactory(region=region)
-    record = RosterImport.objects.create(
+    record = RosterImportFactory(
         enterprise=enterprise, filename="a.csv", status=RosterImport.Status.PREVIEWED
     )
     regulator = MembershipFactory(role=Membership.Role.REGULATOR, enterprise=None, region=region)

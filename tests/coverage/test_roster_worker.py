@@ -9,7 +9,7 @@ from django.utils import translation
 
 from coverage.models import Membership, Person, RosterEntry, RosterImport
 from jobs.models import Job
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, RosterImportFactory
 from tests.helpers.identities import id_number
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -87,8 +87,9 @@ def test_a_large_roster_is_checked_and_imported_by_the_worker_with_progress(
 
 def test_an_unusable_file_fails_the_job_with_the_reason(celery_worker_process):
     admin = MembershipFactory(role=Membership.Role.ENTERPRISE_ADMIN)
-    record = RosterImport.objects.create(
+    record = RosterImportFactory(
         enterprise=admin.enterprise,
+        uploaded_by=admin.user,
         filename="坏.csv",
         file=SimpleUploadedFile("坏.csv", "姓名,电话\n张三,1\n".encode()),
     )
