@@ -17,7 +17,7 @@ from media.models import MediaItem
 from publicity.blocks import CallToActionBlock
 from publicity.caching import AnonymousPageCacheMiddleware
 from publicity.models import ArticlePage
-from tests.factories import UserFactory
+from tests.factories import MediaItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,7 @@ def test_a_call_to_action_may_not_link_to_javascript():
 def test_a_video_becoming_ready_or_a_picture_changing_purges_the_pages(publicity_demo, client):
     client.get(ARTICLE)
     assert cache_state(Client().get(ARTICLE)) == "hit"
-    item = MediaItem.objects.create(title="片", type="video", file="m.mp4", status="processing")
+    item = MediaItemFactory(status=MediaItem.Status.PROCESSING)
     assert cache_state(Client().get(ARTICLE)) == "hit"  # progress saves do not purge
     item.status = MediaItem.Status.READY
     item.save()

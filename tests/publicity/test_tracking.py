@@ -22,11 +22,9 @@ def region(code: str) -> Region:
 
 
 def regulator(code: str):
-    user = UserFactory()
-    Membership.objects.create(
-        user=user, role=Membership.Role.REGULATOR, region=region(code), enterprise=None
-    )
-    return user
+    return MembershipFactory(
+        role=Membership.Role.REGULATOR, region=region(code), enterprise=None
+    ).user
 
 
 @pytest.mark.parametrize(
