@@ -3,6 +3,7 @@
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -170,8 +171,9 @@ class LessonPage(Page):
     template = "courses/lesson_page.html"
 
     class Meta:
-        verbose_name = _("lesson")
-        verbose_name_plural = _("lessons")
+        # "lessons" alone is also the accident case's 教训 (publicity): a context keeps 课时 apart.
+        verbose_name = pgettext_lazy("course", "lesson")
+        verbose_name_plural = pgettext_lazy("course", "lessons")
 
     def videos(self) -> list:
         """The media items of the lesson's video blocks, in order, each once."""

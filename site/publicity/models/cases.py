@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -52,7 +53,7 @@ class CasePage(PublicityPage):
     )
     what_happened = RichTextField(_("what happened"), features=CASE_TEXT_FEATURES)
     causes = RichTextField(_("causes"), features=CASE_TEXT_FEATURES)
-    lessons = RichTextField(_("lessons"), features=CASE_TEXT_FEATURES)
+    lessons = RichTextField(pgettext_lazy("accident case", "lessons"), features=CASE_TEXT_FEATURES)
     prevention = RichTextField(_("prevention measures"), features=CASE_TEXT_FEATURES)
 
     content_panels = [
