@@ -1,7 +1,17 @@
-"""The certificate as a PDF: the one module that draws with reportlab."""
+"""The certificate as a PDF: the one module that draws with reportlab.
 
+The Chinese font is embedded (a subset of the glyphs used): a PDF naming Adobe's STSong-Light
+without embedding it showed blanks on phones lacking Adobe's CJK fonts. reportlab embeds
+TrueType outlines only, so Noto CJK (CFF outlines, on PyPI and in fonts-noto-cjk) cannot serve;
+WenQuanYi Micro Hei from Debian's fonts-wqy-microhei can, and scripts/system-deps (for `make
+run`, `make test`) and the Docker image install it (docs/courses.md).
+"""
+
+import functools
 import io
+from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -10,20 +20,37 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from courses.models import Certificate
 
-# Adobe's CID font for Simplified Chinese: every PDF reader has it, so nothing is embedded.
-CHINESE_FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(CHINESE_FONT))
+CHINESE_FONT = "WenQuanYiMicroHei"
+CHINESE_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+@functools.cache
+def chinese_font_register() -> str:
+    """Register the embedded Chinese font once per process; its name for setFont."""
+    if not CHINESE_FONT_FILE.is_file():
+        raise ImproperlyConfigured(
+            f"Certificates need {CHINESE_FONT_FILE}: install Debian's fonts-wqy-microhei "
+            "(scripts/system-deps run does)."
+        )
+    # Reading the 5 MB collection takes a third of a second: not at import, only for a PDF.
+    pdfmetrics.registerFont(TTFont(CHINESE_FONT, str(CHINESE_FONT_FILE), subfontIndex=0))
+    return CHINESE_FONT
 
 
 def _qr_drawing(data: str, size: float) -> Drawing:
     widget = QrCodeWidget(data, barLevel="M")
     x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing = Drawing(
+        size,
+        size,
+        transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0],
+        initialFontName=CHINESE_FONT,  # else it adds Helvetica, unembedded, to the page
+    )
     drawing.add(widget)
     return drawing
 
@@ -41,9 +68,16 @@ def _centred_fitting(
 
 def certificate_pdf(*, certificate: Certificate, verify_url: str, compress: bool = True) -> bytes:
     """An A4 landscape certificate in Chinese, with a QR code of the verification page."""
+    chinese_font_register()
     buffer = io.BytesIO()
     width, height = landscape(A4)
-    pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=int(compress))
+    pdf = canvas.Canvas(
+        buffer,
+        pagesize=(width, height),
+        pageCompression=int(compress),
+        # Not Helvetica: a reader without it would substitute, and it is not embedded.
+        initialFontName=CHINESE_FONT,
+    )
     title = _("Certificate of Work-Injury Prevention Training")
     pdf.setTitle(f"{title} {certificate.serial}")
     pdf.setSubject(certificate.serial)

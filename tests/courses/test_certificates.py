@@ -1,9 +1,13 @@
 """Certificates: owner-only HTML and PDF, public verification, revocation."""
 
 import datetime
+import io
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from pypdf import PdfReader
 
 from courses.certificates.pdf import certificate_pdf
 from courses.certificates.selectors import name_mask
@@ -120,7 +124,38 @@ def test_owner_downloads_the_pdf(client, owner, certificate):
     assert certificate.serial.encode() in response.content  # in the document information
 
 
-def test_pdf_is_chinese_with_the_builtin_font_and_fits_a_long_title():
+def _pdf_fonts(page) -> list:
+    fonts = page["/Resources"]["/Font"]
+    return [fonts[name].get_object() for name in fonts]
+
+
+def test_pdf_embeds_its_chinese_font_and_its_text_extracts_as_chinese():
+    certificate = Certificate(
+        serial="YF2026ABCDEFGHJK",
+        holder_name="欧阳小明",
+        course_title="建筑施工工伤预防",
+        hours=2,
+        issued_on=datetime.date(2026, 11, 29),
+    )
+    url = "https://yufang.example/learn/verify/YF2026ABCDEFGHJK/"
+    with translation.override("zh-hans"):
+        pdf = certificate_pdf(certificate=certificate, verify_url=url)
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    fonts = _pdf_fonts(page)
+    assert fonts
+    # Every font the page uses carries its glyphs (a subset): nothing left to the reader.
+    for font in fonts:
+        descriptor = font["/FontDescriptor"]
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font
+        assert len(descriptor.get("/FontFile2", descriptor.get("/FontFile3")).get_data()) > 1000
+    text = page.extract_text()
+    assert "欧阳小明" in text
+    assert "建筑施工工伤预防" in text
+    assert "学时，" in text and "并通过考试" in text
+    assert "YF2026ABCDEFGHJK" in text
+
+
+def test_pdf_fits_a_long_title_on_one_a4_landscape_page():
     certificate = Certificate(
         serial="YF2026ABCDEFGHJK",
         holder_name="张伟",
@@ -130,8 +165,19 @@ def test_pdf_is_chinese_with_the_builtin_font_and_fits_a_long_title():
     )
     url = "https://yufang.example/learn/verify/YF2026ABCDEFGHJK/"
     pdf = certificate_pdf(certificate=certificate, verify_url=url, compress=False)
-    assert pdf.startswith(b"%PDF")
-    assert b"/STSong-Light" in pdf and b"/MediaBox [ 0 0 841.8898 595.2756 ]" in pdf
+    assert pdf.startswith(b"%PDF") and b"/MediaBox [ 0 0 841.8898 595.2756 ]" in pdf
+    assert b"/STSong-Light" not in pdf
+    assert "工伤预防" * 40 in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_certificate_page_joins_its_two_sentences_without_a_space(client, owner, certificate):
+    client.force_login(owner[0])
+    response = client.get(reverse("courses:certificate", args=[certificate.serial]))
+    text = response.content.decode()
+    start = text.index('class="certificate__text"')
+    sentence = text[start : text.index("</p>", start)]
+    assert "hours, and passed" in sentence or "学时，并通过" in sentence
+    assert not re.search(r"，\s", sentence)
 
 
 @pytest.mark.parametrize("who", ["stranger", "anonymous", "staff"])
