@@ -17,10 +17,18 @@ class Status:
 class EnterpriseFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or credit code"), required=False, max_length=60)
     area = forms.ModelChoiceField(
-        label=_("Sub-region"), queryset=Region.objects.none(), required=False, to_field_name="code"
+        label=_("Sub-region"),
+        queryset=Region.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All"),
     )
     industry = forms.ModelChoiceField(
-        label=_("Industry"), queryset=Industry.objects.all(), required=False, to_field_name="code"
+        label=_("Industry"),
+        queryset=Industry.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All"),
     )
     status = forms.ChoiceField(
         label=_("Status"),

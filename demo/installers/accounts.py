@@ -10,6 +10,7 @@ from accounts.models import User
 from coverage.identifiers import mobile_to_e164
 from coverage.models import Enterprise, Membership, Region
 from demo.content import content_load
+from demo.installers.moderation import demo_moderation_install
 
 
 @dataclass(frozen=True)
@@ -62,4 +63,5 @@ def demo_accounts_install() -> dict[str, User]:
             _membership(user, spec.membership)
         for group in Group.objects.filter(name__in=spec.groups):
             user.groups.add(group)
+    demo_moderation_install()
     return accounts

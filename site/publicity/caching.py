@@ -34,7 +34,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from coverage.models import TrainingTarget
 from media.models import MediaItem
+from publicity.plan_name import plan_name_forget
 
 GENERATION_KEY = "publicity:pages:generation"
 # The index pages' filters and page number (publicity/forms.py).
@@ -263,6 +265,14 @@ def pages_cache_connect() -> None:
     # What pages show of other objects: a replaced or deleted picture, a video that has
     # finished transcoding (until then its block says "being prepared").
     image_model = get_image_model()
+    # Every page's footer names the current plan (publicity.plan_name).
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            plan_name_forget, sender=TrainingTarget, dispatch_uid=f"publicity-plan-name-{name}"
+        )
+        signal.connect(
+            _purge_on_change, sender=TrainingTarget, dispatch_uid=f"publicity-purge-target-{name}"
+        )
     for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
         signal.connect(
             _purge_on_change, sender=image_model, dispatch_uid=f"publicity-purge-image-{name}"

@@ -235,7 +235,10 @@ SMS_ALIYUN_ENDPOINT = env("SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyu
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [SITE_DIR / "locale"]
+# makemessages writes to the first entry; the second holds Chinese for Wagtail and wagtailmedia
+# strings they ship untranslated, which makemessages never rewrites (any LOCALE_PATHS entry
+# outranks the apps' own catalogues).
+LOCALE_PATHS = [SITE_DIR / "locale", SITE_DIR / "locale_overrides"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -346,6 +349,8 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# gravatar.com is blocked in mainland China: every admin page would wait on it.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # How long an anonymous page view is served from the cache at most; publishing purges sooner.
 PUBLICITY_PAGE_CACHE_SECONDS = env.int("PUBLICITY_PAGE_CACHE_SECONDS", default=15 * 60)
 

@@ -2,9 +2,13 @@ import contextlib
 
 from django import template
 from django.templatetags.static import static
+from django.utils.html import conditional_escape, format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import SourceImageIOError
+
+from publicity.plan_name import plan_name_current
 
 register = template.Library()
 
@@ -23,7 +27,15 @@ def share_meta(context, page):
     if image:
         with contextlib.suppress(SourceImageIOError, InvalidFilterSpecError):
             image_path = image.get_rendition(SHARE_RENDITION).url
-    description = getattr(page, "share_description", "") or page.search_description
+    # Index pages have an introduction and no summary; a page with neither shares the site's.
+    description = (
+        getattr(page, "share_description", "")
+        or page.search_description
+        or getattr(page, "intro", "")
+        or gettext(
+            "Work-injury prevention training, typical cases and publicity for Jilin Province."
+        )
+    )
     return {
         "title": page.seo_title or page.title,
         "description": Truncator(description or "").chars(120),
@@ -31,3 +43,30 @@ def share_meta(context, page):
         "url": request.build_absolute_uri(page.get_url(request) or request.path),
         "type": "website" if page.depth <= 2 else "article",
     }
+
+
+@register.tag("page_title")
+def page_title(parser, token):
+    """`{% page_title %}{% block title %}{% endblock %}{% endpage_title %}`: "<title> · <site>",
+    or the site's name alone when the title is empty or is the site's name (the home page)."""
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return PageTitleNode(nodelist)
+
+
+class PageTitleNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        site = gettext("Jilin Work-Injury Prevention")
+        title = " ".join(self.nodelist.render(context).split())
+        if not title or title == conditional_escape(site):
+            return conditional_escape(site)
+        return format_html("{} · {}", title, site)
+
+
+@register.simple_tag
+def plan_name() -> str:
+    """The plan in force, for the footer (publicity.plan_name)."""
+    return plan_name_current()
