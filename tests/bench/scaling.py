@@ -157,14 +157,24 @@ def main(argv: list[str] | None = None) -> None:
             database=SCRATCH,
         )
         found = _python(
-            "-m", "tests.bench.scaling", "--measure", f"--runs={args.runs}", database=SCRATCH
+            "-m",
+            "tests.bench.scaling",
+            "--measure",
+            f"--runs={args.runs}",
+            database=SCRATCH,
+            capture=True,
         )
         results[name] = json.loads(found.strip().splitlines()[-1])
     _admin(f'DROP DATABASE IF EXISTS "{SCRATCH}"')
     full = BENCH_DATABASE_URL.rsplit("/", 1)[1]
     if _exists(full):
         found = _python(
-            "-m", "tests.bench.scaling", "--measure", f"--runs={args.runs}", database=full
+            "-m",
+            "tests.bench.scaling",
+            "--measure",
+            f"--runs={args.runs}",
+            database=full,
+            capture=True,
         )
         results["D"] = json.loads(found.strip().splitlines()[-1])
     print("\nProvince dashboard by size (medians):")
