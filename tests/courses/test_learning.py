@@ -11,9 +11,8 @@ from courses.learning.services import course_enrol, lesson_complete, lesson_prog
 from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonPage, LessonProgress
 from courses.services import course_complete_if_done
 from coverage.models import TrainingRecord
-from coverage.services import person_save
 from demo.installers.coverage import demo_id_number
-from tests.factories import LessonProgressFactory, UserFactory
+from tests.factories import LessonProgressFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +50,7 @@ def course(db):
 
 def _learner(serial=1, name="张伟"):
     user = UserFactory()
-    person, _ = person_save(id_number=demo_id_number(serial, "220102"), name=name)
-    person.user = user
-    person.save()
+    PersonFactory(id_number=demo_id_number(serial, "220102"), name=name, user=user)
     return user
 
 

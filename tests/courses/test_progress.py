@@ -26,9 +26,8 @@ from courses.models import (
     PlaybackLease,
     VideoProgress,
 )
-from coverage.services import person_save
 from demo.installers.coverage import demo_id_number
-from tests.factories import MediaItemFactory, UserFactory
+from tests.factories import MediaItemFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +93,7 @@ def lesson(course, media):
 @pytest.fixture
 def learner(db):
     user = UserFactory()
-    person, _ = person_save(id_number=demo_id_number(1, "220102"), name="张伟")
-    person.user = user
-    person.save()
+    PersonFactory(id_number=demo_id_number(1, "220102"), name="张伟", user=user)
     return user
 
 

@@ -17,7 +17,6 @@ from coverage.selectors import (
     target_current,
 )
 from coverage.services import (
-    person_save,
     roster_entry_end,
     training_record,
     training_target_default,
@@ -25,6 +24,7 @@ from coverage.services import (
 from tests.factories import (
     EnterpriseFactory,
     IndustryFactory,
+    PersonFactory,
     RosterEntryFactory,
     TrainingTargetFactory,
 )
@@ -56,7 +56,7 @@ def world(jilin):
     school = EnterpriseFactory(
         region=jilin["220102"], name="学校", kind=Enterprise.Kind.TECHNICAL_SCHOOL, is_key=True
     )
-    p = {n: person_save(id_number=id_number(n), name=f"人{n}")[0] for n in range(1, 12)}
+    p = {n: PersonFactory(id_number=id_number(n), name=f"人{n}") for n in range(1, 12)}
 
     on_roster(p[1], a, Role.MANAGER)
     trained(p[1], datetime.date(2023, 5, 1), "course:1")  # covered

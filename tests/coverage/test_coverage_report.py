@@ -17,10 +17,11 @@ from openpyxl import load_workbook
 
 from coverage.dashboards.report import coverage_report, coverage_report_table
 from coverage.models import AuditLog, Enterprise, Role
-from coverage.services import person_save, training_record, training_target_default
+from coverage.services import training_record, training_target_default
 from tests.factories import (
     EnterpriseFactory,
     IndustryFactory,
+    PersonFactory,
     RosterEntryFactory,
     TrainingTargetFactory,
 )
@@ -55,7 +56,7 @@ def world(jilin):
     d = EnterpriseFactory(region=jilin["220102"], industry=construction, name="D", is_key=False)
     e = EnterpriseFactory(region=jilin["220202"], industry=mining, name="E")
     f = EnterpriseFactory(region=jilin["220103"], industry=construction, name=FORMULA_NAME)
-    p = {n: person_save(id_number=id_number(n), name=f"人{n}")[0] for n in range(1, 12)}
+    p = {n: PersonFactory(id_number=id_number(n), name=f"人{n}") for n in range(1, 12)}
 
     # A (南关区): 4 required, 2 covered.
     on_roster(p[1], a, Role.MANAGER)
@@ -145,7 +146,7 @@ def test_report_queries_do_not_grow_with_the_number_of_enterprises(
         coverage_report(target=target, region=city)
     for n in range(20):
         enterprise = EnterpriseFactory(region=world["regions"]["220104"])
-        person = person_save(id_number=id_number(100 + n), name=f"新{n}")[0]
+        person = PersonFactory(id_number=id_number(100 + n), name=f"新{n}")
         on_roster(person, enterprise, Role.TEAM_LEADER)
     with django_assert_num_queries(3):
         report = coverage_report(target=target, region=city)

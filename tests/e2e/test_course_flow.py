@@ -21,12 +21,11 @@ from courses.models import (
     VideoProgress,
 )
 from coverage.models import TrainingRecord
-from coverage.services import person_save
 from demo.installers.coverage import demo_id_number
 from demo.installers.publicity import home_page_install
 from media.models import MediaItem
 from media.services import media_item_transcode
-from tests.factories import UserFactory
+from tests.factories import PersonFactory, UserFactory
 from tests.helpers.media import H264, item_create, picture, sound, video_make
 
 pytestmark = [
@@ -113,9 +112,7 @@ def course(film):
 @pytest.fixture
 def worker(live_server, phone_page):
     user = UserFactory()
-    person, _ = person_save(id_number=demo_id_number(7, "220102"), name="张伟")
-    person.user = user
-    person.save()
+    PersonFactory(id_number=demo_id_number(7, "220102"), name="张伟", user=user)
     client = Client()
     client.force_login(user)
     phone_page.context.add_cookies(
