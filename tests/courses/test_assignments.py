@@ -293,9 +293,9 @@ def test_org_course_figures_in_a_fixed_number_of_queries(
     client.force_login(user)
     url = courses_url(factory["enterprise"])
     client.get(url)  # warm the session and content-type caches
-    # session, user, organisation, administers, 2 figures, course choices, people choices,
-    # and the header's roles (permissions twice, memberships)
-    with django_assert_num_queries(11):
+    # user (the session comes from the cache), organisation, administers, 2 figures, course
+    # choices, people choices, and the header's roles (permissions twice, memberships)
+    with django_assert_num_queries(10):
         response = client.get(url)
     figures = {f.course.title: f for f in response.context["figures"]}
     key = figures["重点岗位课程"]
