@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from coverage.models import RosterImport
+from coverage.models import Person, RosterEntry, RosterImport
 from coverage.rosters.files import RosterRow
 from coverage.rosters.services import roster_import
-from coverage.services import person_find
+from coverage.services import person_find, person_save
 from tests.factories import EnterpriseFactory
 from tests.helpers.identities import id_number
 
@@ -83,3 +83,26 @@ def test_people_whose_entries_change_are_locked_in_id_order_until_the_commit_end
 
 def _is_people_lock(sql: str) -> bool:
     return sql.startswith('SELECT "coverage_person"."id"') and "ORDER BY" in sql
+
+
+def test_a_person_another_import_created_after_the_lookup_is_read_back_not_doubled():
+    enterprise = EnterpriseFactory()
+    created_meanwhile = []
+
+    def create_after_the_lookup(execute, sql, params, many, context):
+        # The enterprise lock is the commit's first statement; the lookup was before it.
+        if sql.startswith('SELECT "coverage_enterprise"."id"') and not created_meanwhile:
+            created_meanwhile.append(person_save(id_number=id_number(2), name="李四")[0].pk)
+        return execute(sql, params, many, context)
+
+    with translation.override("en"), connection.execute_wrapper(create_after_the_lookup):
+        result = roster_import(enterprise=enterprise, rows=[row(1), row(2), row(3)], mode="add")
+
+    assert (result.created, len(result.rejected)) == (3, 0)
+    assert Person.objects.count() == 3
+    assert person_find(id_number=id_number(2)).pk == created_meanwhile[0]
+    assert set(
+        RosterEntry.objects.filter(enterprise=enterprise, end_date__isnull=True).values_list(
+            "person__id_number_masked", flat=True
+        )
+    ) == {Person.masks(id_number=id_number(n), phone="")["id_number_masked"] for n in (1, 2, 3)}
