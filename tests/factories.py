@@ -274,7 +274,7 @@ class JobFactory(DjangoModelFactory):
         model = Job
 
     user = factory.SubFactory(UserFactory)
-    task_name = "tests.jobs.tasks_for_tests.count_to"
+    task_name = "tests.count_to"  # the registered name of tests/jobs/tasks_for_tests.count_to
     title = factory.Sequence(lambda n: f"任务{n}")
 
 
