@@ -87,6 +87,19 @@ def intervals_clean(raw, duration: float) -> list[list[float]]:
     return intervals_merge(cleaned)
 
 
+def video_share_missing(*, videos: list[VideoProgress | None]) -> int:
+    """Percentage points still to watch of the least-watched video not yet counted as watched
+    (None: never started); 0 when every video counts. At least 1 while one does not: a percent
+    rounds down, the 90 % rule does not."""
+    needed = round(WATCHED_SHARE * 100)
+    missing = [
+        max(1, needed - (video.percent if video else 0))
+        for video in videos
+        if video is None or video.completed_at is None
+    ]
+    return max(missing, default=0)
+
+
 def idle_limit() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.COURSES_IDLE_SECONDS)
 

@@ -113,6 +113,7 @@ def lesson_open(request, lesson: LessonPage, *args, **kwargs):
         video.media_id: video
         for video in VideoProgress.objects.filter(enrolment=enrolment, lesson=lesson)
     }
+    lesson_videos = lesson.videos()
     players = {
         str(media.pk): {
             "play": reverse("courses:video_play", args=[lesson.pk, media.pk]),
@@ -121,7 +122,7 @@ def lesson_open(request, lesson: LessonPage, *args, **kwargs):
             "percent": videos[media.pk].percent if media.pk in videos else 0,
             "completed": bool(media.pk in videos and videos[media.pk].completed_at),
         }
-        for media in lesson.videos()
+        for media in lesson_videos
     }
     wrong_checks = set(request.session.pop(_wrong_key(lesson), []))
     context.update(
@@ -133,7 +134,11 @@ def lesson_open(request, lesson: LessonPage, *args, **kwargs):
             "player_settings": {
                 "heartbeat": settings.COURSES_HEARTBEAT_SECONDS,
                 "idle": settings.COURSES_IDLE_SECONDS,
+                "watched_percent": round(progress.WATCHED_SHARE * 100),
             },
+            "video_missing": progress.video_share_missing(
+                videos=[videos.get(media.pk) for media in lesson_videos]
+            ),
             "missing": lesson_requirements_missing(progress=progress_row),
             "ready_at": lesson_ready_at(progress_row),
             "next_lesson": lesson.get_next_siblings().live().specific().first(),

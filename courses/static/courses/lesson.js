@@ -7,6 +7,8 @@
  * - Heartbeats carry a sequence number and the wall-clock seconds spent playing; they wait
  *   in localStorage until the server acknowledges them, so a weak signal or a reload loses
  *   nothing and a retried heartbeat is not counted twice.
+ * - "I have finished this lesson" stays disabled, showing the share still to watch, until the
+ *   server counts every video of the lesson as watched (it decides again on submit).
  * - Another device taking over, or the server finding no sign of the learner for too long,
  *   pauses the video and asks before counting again; so does this page after the idle time
  *   without a touch, key or scroll.
@@ -82,7 +84,27 @@
     try { window.localStorage.setItem(this.queueKey, JSON.stringify(this.queue)); } catch (e) { /* private mode */ }
   };
 
+  // The least-watched video not yet counted decides the share still to watch, as on the server
+  // (courses.learning.progress.video_share_missing).
+  function doneButtonUpdate() {
+    var button = document.querySelector("[data-done-button]");
+    if (!button || !trackers.length) return;
+    var needed = options.watched_percent || 90;
+    var missing = 0;
+    trackers.forEach(function (t) {
+      if (!t.completed) missing = Math.max(missing, Math.max(1, needed - (t.percent || 0)));
+    });
+    button.setAttribute("data-missing", String(missing));
+    button.disabled = missing > 0;
+    button.textContent = missing > 0
+      ? button.getAttribute("data-missing-text").replace("{percent}", missing)
+      : button.getAttribute("data-ready-text");
+  }
+
   Tracker.prototype._show = function (percent, completed) {
+    this.percent = Math.max(this.percent || 0, percent || 0);
+    this.completed = this.completed || Boolean(completed);
+    doneButtonUpdate();
     if (!this.label) return;
     this.label.textContent = completed ? this.label.getAttribute("data-done-text") || "✓"
       : (this.label.getAttribute("data-percent-text") || "{percent} %").replace("{percent}", percent);
@@ -270,6 +292,7 @@
         trackers.push(player.__tracker);
       }
     });
+    doneButtonUpdate();
   }
 
   window.YufangLesson = { trackers: trackers, start: start };

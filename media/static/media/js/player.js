@@ -3,12 +3,17 @@
  *
  * Plays the HLS ladder through hls.js where Media Source Extensions exist (most phones and
  * every desktop browser), through the browser's own HLS where only that exists (older
- * iPhones), and the MP4 fallback in the <video> element otherwise or when HLS fails. Nothing
- * is downloaded before the viewer presses play (preload="none", hls.js loads on play).
+ * iPhones), and the MP4 fallback in the <video> element otherwise or when HLS fails.
+ *
+ * Nothing is downloaded before the viewer presses play: not hls.js (~620 KB), not the playlist
+ * (preload="none"; hls.js and the playlist load on the first play). Until then a big play
+ * button covers the video and the browser's own controls are hidden, so the first tap anywhere
+ * on the picture goes through play() below and plays the HLS ladder, not the MP4 fallback.
  *
  * API for pages that track viewing (courses' progress heartbeats):
  *
  *   const player = YufangPlayer.get(figureElement);   // or YufangPlayer.all()
+ *   await player.play();   // the first play picks the engine (player.engine) and loads it
  *   player.on("timeupdate", (d) => ...);   // d = {mediaId, position, duration, watched, engine}
  *   const stop = player.heartbeat(15, (d) => fetch(...));   // every 15 s of playing, and on
  *                                                        // pause and end; stop() ends it
@@ -54,13 +59,17 @@
     this.media = root.querySelector("video, audio");
     this.mediaId = root.getAttribute("data-media-id");
     this.fallbackSrc = this.media.currentSrc || (this.media.querySelector("source") || {}).src;
-    this.engine = "file";
+    this.engine = "pending";
     this.watched = 0;
     this.hls = null;
+    this._chosen = false;
+    this._attaching = null;
     this._last = 0;
     this._seeking = false;
     this._wire();
-    this.ready = this._attach().then(this._announceReady.bind(this));
+    this._startButton();
+    // Ready means the API can be used; the engine is known after the first play.
+    this.ready = Promise.resolve().then(this._announceReady.bind(this));
   }
 
   Player.prototype.detail = function () {
@@ -79,7 +88,6 @@
   };
 
   Player.prototype._announceReady = function () {
-    this.root.setAttribute("data-engine", this.engine);
     this._emit("ready");
     return this;
   };
@@ -87,6 +95,13 @@
   Player.prototype._wire = function () {
     var self = this;
     var media = this.media;
+    media.addEventListener("play", function () {
+      // Started on the element itself, not through play(): it plays its MP4 source.
+      if (!self._chosen) {
+        self._chosen = true;
+        self._engineSet("file");
+      }
+    });
     EVENTS.forEach(function (name) {
       media.addEventListener(name, function () {
         if (name === "seeking") self._seeking = true;
@@ -105,49 +120,63 @@
     media.addEventListener("error", function () { self._emit("error"); });
   };
 
+  Player.prototype._startButton = function () {
+    var self = this;
+    var button = this.root.querySelector("[data-player-start]");
+    if (!button) return;
+    this._controls = this.media.hasAttribute("controls");
+    this.media.removeAttribute("controls");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      self.play().catch(function () { /* the browser refused: its controls are back */ });
+    });
+    // However playback starts (play() or a script on the element), the controls come back.
+    this.media.addEventListener("play", function () { self._startButtonRemove(); });
+  };
+
+  Player.prototype._startButtonRemove = function () {
+    var button = this.root.querySelector("[data-player-start]");
+    if (button) button.parentNode.removeChild(button);
+    if (this._controls) this.media.setAttribute("controls", "");
+  };
+
+  // Picks and loads the engine once. Returns null when that was done at once (no hls.js to
+  // fetch), so play() can call media.play() inside the tap itself, as iOS Safari requires.
   Player.prototype._attach = function () {
     var self = this;
     var media = this.media;
     var src = this.root.getAttribute("data-hls");
-    if (!src || media.tagName !== "VIDEO") return Promise.resolve();
+    if (!src || media.tagName !== "VIDEO") return this._engineSet("file");
     var hasMse = window.MediaSource || window.ManagedMediaSource;
-    if (!hasMse) return Promise.resolve(this._native(src));
+    if (!hasMse) return this._native(src);
     return loadHls().then(function (Hls) {
       if (!Hls || !Hls.isSupported()) return self._native(src);
-      var hls = new Hls({
-        autoStartLoad: false,
-        capLevelToPlayerSize: true,
-        startLevel: 0,
-        maxBufferLength: 30
-      });
-      var wantLoad = false;
-      var parsed = false;
-      hls.on(Hls.Events.MANIFEST_PARSED, function () {
-        parsed = true;
-        if (wantLoad) hls.startLoad(-1);
-      });
+      var hls = new Hls({ capLevelToPlayerSize: true, startLevel: 0, maxBufferLength: 30 });
       hls.on(Hls.Events.ERROR, function (event, data) {
         if (data.fatal) self._toFallback();
       });
-      media.addEventListener("play", function onFirstPlay() {
-        media.removeEventListener("play", onFirstPlay);
-        wantLoad = true;
-        if (parsed) hls.startLoad(-1);
-      });
-      hls.loadSource(src);
-      hls.attachMedia(media);
       self.hls = hls;
-      self.engine = "hls.js";
+      self._engineSet("hls.js");
+      return new Promise(function (resolve) {
+        hls.once(Hls.Events.MEDIA_ATTACHED, function () { resolve(); });
+        hls.loadSource(src);
+        hls.attachMedia(media);
+      });
     }, function () {
       return self._native(src);
     });
   };
 
+  Player.prototype._engineSet = function (engine) {
+    this.engine = engine;
+    this.root.setAttribute("data-engine", engine);
+    return null;
+  };
+
   Player.prototype._native = function (src) {
-    if (this.media.canPlayType("application/vnd.apple.mpegurl")) {
-      this.media.src = src;
-      this.engine = "native-hls";
-    }
+    if (!this.media.canPlayType("application/vnd.apple.mpegurl")) return this._engineSet("file");
+    this.media.src = src;
+    return this._engineSet("native-hls");
   };
 
   Player.prototype._toFallback = function () {
@@ -194,7 +223,19 @@
     };
   };
 
-  Player.prototype.play = function () { return this.media.play(); };
+  Player.prototype.play = function () {
+    var self = this;
+    if (!this._chosen) {
+      this._chosen = true;
+      this._attaching = this._attach();
+    }
+    this._startButtonRemove();
+    if (!this._attaching) return this.media.play();
+    return this._attaching.then(function () {
+      self._attaching = null;
+      return self.media.play();
+    });
+  };
   Player.prototype.pause = function () { this.media.pause(); };
 
   function initAll(scope) {
