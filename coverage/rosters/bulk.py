@@ -5,7 +5,7 @@ a province-sized file stays fast."""
 
 import datetime
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -56,17 +56,24 @@ def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def people_known(hashes: Iterable[str]) -> dict[str, Known]:
+def people_known(
+    hashes: Iterable[str], *, phones_of: Collection[str] | None = None
+) -> dict[str, Known]:
+    """The stored people with these hashes. Their phone ciphertext only for the hashes in
+    `phones_of` (all when None), "" for the others: rows without a phone never compare it,
+    and 100,000 ciphertexts nobody reads weigh on the import's peak memory."""
     if connection.vendor == "postgresql":
-        return _people_join(hashes)
+        return _people_join(hashes, phones_of)
     known: dict[str, Known] = {}
     for chunk in chunks(sorted(hashes)):
         for pk, id_hash, name, phone_encrypted, phone_masked in _people_select(chunk):
+            if phones_of is not None and id_hash not in phones_of:
+                phone_encrypted = ""
             known[id_hash] = Known(pk, name, phone_encrypted, phone_masked)
     return known
 
 
-def _people_join(hashes: Iterable[str]) -> dict[str, Known]:
+def _people_join(hashes: Iterable[str], phones_of: Collection[str] | None) -> dict[str, Known]:
     """PostgreSQL: the hashes COPied into a temporary table and joined to people, two
     statements for any number of rows instead of a query per chunk.
 
@@ -80,21 +87,30 @@ def _people_join(hashes: Iterable[str]) -> dict[str, Known]:
     if not hashes:
         return known
     hash_column = _column(Person, "id_number_hash")
-    names = ("pk", "name", "phone_encrypted", "phone_masked")
-    columns = ", ".join(f"p.{_column(Person, name)}" for name in names)
+    pk, name, phone, phone_masked = (
+        f"p.{_column(Person, name)}" for name in ("pk", "name", "phone_encrypted", "phone_masked")
+    )
+    columns = f"{pk}, {name}, CASE WHEN h.phone THEN {phone} ELSE '' END, {phone_masked}"
     table = connection.ops.quote_name(Person._meta.db_table)
     scratch = f"roster_hashes_{next(_scratch_numbers)}"  # two lookups in one transaction
+    wanted = (lambda h: True) if phones_of is None else phones_of.__contains__
     # Dropped at the end of the transaction: a new one here, or the commit's.
     with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {scratch} (place integer, hash varchar(64)) ON COMMIT DROP"
+                f"CREATE TEMPORARY TABLE {scratch} "
+                "(place integer, hash varchar(64), phone boolean) ON COMMIT DROP"
             )
             with cursor.cursor.copy(f"COPY {scratch} FROM STDIN") as copy:
                 for start in range(0, len(hashes), BATCH * 10):
                     chunk = hashes[start : start + BATCH * 10]
                     # Numbers and hex digits: nothing to escape.
-                    copy.write("".join(f"{start + n}\t{h}\n" for n, h in enumerate(chunk)))
+                    copy.write(
+                        "".join(
+                            f"{start + n}\t{h}\t{'t' if wanted(h) else 'f'}\n"
+                            for n, h in enumerate(chunk)
+                        )
+                    )
         with connection.chunked_cursor() as cursor:
             cursor.execute(
                 f"SELECT h.place, {columns} FROM {scratch} h CROSS JOIN LATERAL "
@@ -348,7 +364,8 @@ def active_entries(enterprise: Enterprise) -> dict[int, tuple[int, str, str]]:
 class Plan:
     result: ImportResult
     enterprise: Enterprise
-    people_update: list[Person] = field(default_factory=list)
+    people_update: list[Person] = field(default_factory=list)  # name and phone
+    people_rename: list[Person] = field(default_factory=list)  # the name only
     # (person id, role, department) of the entries to start
     entries_create: list[tuple[int, str, str]] = field(default_factory=list)
     entries_update: list[RosterEntry] = field(default_factory=list)
@@ -435,17 +452,21 @@ def _person_update(person: Known, v: Valid, plan: Plan, now: datetime.datetime) 
         person.phone_masked != mask_mobile(v.phone)
         or pii_decrypt(person.phone_encrypted) != v.phone
     )
-    if person.name == v.name and not phone_changed:
-        return False
-    plan.people_update.append(
-        Person(
-            pk=person.pk,
-            name=v.name,
-            phone_encrypted=pii_encrypt(v.phone) if phone_changed else person.phone_encrypted,
-            phone_masked=mask_mobile(v.phone) if phone_changed else person.phone_masked,
-            updated_at=now,
+    if phone_changed:
+        plan.people_update.append(
+            Person(
+                pk=person.pk,
+                name=v.name,
+                phone_encrypted=pii_encrypt(v.phone),
+                phone_masked=mask_mobile(v.phone),
+                updated_at=now,
+            )
         )
-    )
+    elif person.name != v.name:
+        # The stored phone is left as it is (it may not even have been read).
+        plan.people_rename.append(Person(pk=person.pk, name=v.name, updated_at=now))
+    else:
+        return False
     return True
 
 
@@ -456,6 +477,7 @@ def plan_apply(plan: Plan, *, source_import: RosterImport | None) -> None:
     Person.objects.bulk_update(
         plan.people_update, ["name", "phone_encrypted", "phone_masked", "updated_at"], BATCH
     )
+    Person.objects.bulk_update(plan.people_rename, ["name", "updated_at"], BATCH)
     RosterEntry.objects.bulk_update(plan.entries_update, ["department", "updated_at"], BATCH)
     # roster_entry_end's rule, set-based: ends today, never before the entry started. Ended
     # before the new entries are created, so a role change never has two active entries.

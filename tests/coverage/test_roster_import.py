@@ -140,6 +140,20 @@ def test_empty_phone_and_department_cells_keep_what_is_known(enterprise):
     assert active(enterprise)[id_number(1)][2] == "安全部"
 
 
+def test_a_new_name_with_an_empty_phone_cell_keeps_the_stored_phone(enterprise):
+    roster_import(enterprise=enterprise, rows=[row(1, "张三", phone="13800138000")], mode="add")
+
+    result = roster_import(enterprise=enterprise, rows=[row(1, "张叁")], mode="add")
+
+    assert counts(result) == (0, 1, 0, 0, 0)
+    person = person_find(id_number=id_number(1))
+    assert (person.name, person.phone, person.phone_masked) == (
+        "张叁",
+        "13800138000",
+        "138****8000",
+    )
+
+
 def test_add_mode_keeps_people_missing_from_the_file(enterprise):
     roster_import(enterprise=enterprise, rows=[row(1), row(2)], mode="add")
 
