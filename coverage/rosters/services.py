@@ -63,7 +63,10 @@ def roster_import(
     steps = 2 if dry_run else 3
     checked = rows_check(rows, report=lambda done: report(done, steps * total, _("Checking rows")))
     report(total, steps * total, _("Looking up people"))
-    known = people_known({v.id_hash for v in checked.valid} | checked.present_hashes)
+    known = people_known(
+        {v.id_hash for v in checked.valid} | checked.present_hashes,
+        phones_of={v.id_hash for v in checked.valid if v.phone},
+    )
     flagged = flags_find(checked.valid, known, enterprise)
     if dry_run:
         result = plan_make(enterprise, checked, known, active_entries(enterprise), mode).result
