@@ -26,13 +26,19 @@ from coverage.models import Attendance, Enterprise, TrainingSession
 from coverage.sessions import services, tokens
 from coverage.sessions.forms import ManualAttendanceForm, RemovalForm, SessionForm
 from coverage.sessions.qr import qr_svg
-from coverage.sessions.selectors import session_attendance_count, sessions_listed
+from coverage.sessions.selectors import (
+    session_attendance_count,
+    sessions_in_period,
+    sessions_listed,
+    sessions_period_counts,
+)
 from coverage.sessions.services import (
     CheckinRefused,
     attendance_manual_add,
     attendance_remove,
     minutes_present,
 )
+from coverage.sessions.waiting import session_unverified_explain
 
 
 def _visible_session(user, pk) -> TrainingSession:
@@ -47,16 +53,28 @@ def _organised_session(user, pk) -> TrainingSession:
     return session
 
 
+# The list's tabs; "list" and "past=1" are the addresses before the tabs, still bookmarked.
+SESSION_TABS = ("current", "past", "calendar")
+
+
 @login_required
 def session_list(request):
     sessions = sessions_listed(user=request.user)
+    now = timezone.now()
     today = timezone.localdate()
     try:
         month = datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
         month = today.replace(day=1)
-    view = "calendar" if request.GET.get("view") == "calendar" else "list"
-    context = {"view": view, "organisers": list(enterprises_administered(request.user)[:20])}
+    view = request.GET.get("view", "")
+    if view not in SESSION_TABS:
+        view = "past" if request.GET.get("past") == "1" else "current"
+    context = {
+        "view": view,
+        "now": now,
+        "counts": sessions_period_counts(user=request.user, now=now),
+        "organisers": list(enterprises_administered(request.user)[:20]),
+    }
     if view == "calendar":
         first = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
         days = calendar.monthrange(month.year, month.month)[1]
@@ -74,10 +92,7 @@ def session_list(request):
         following = (month + datetime.timedelta(days=31)).replace(day=1)
         context |= {"month": month, "weeks": weeks, "previous": previous, "following": following}
     else:
-        show_past = request.GET.get("past") == "1"
-        if not show_past:
-            sessions = sessions.filter(ends_at__gte=timezone.now())
-        context |= {"sessions": sessions[:200], "show_past": show_past}
+        context["sessions"] = sessions_in_period(sessions, period=view, now=now)[:200]
     return render(request, "coverage/session_list.html", context)
 
 
@@ -227,8 +242,16 @@ def session_attendance_remove(request, pk, attendance_pk):
 @require_POST
 def session_verify(request, pk):
     session = _organised_session(request.user, pk)
-    count = services.session_verify(session=session)
-    messages.success(request, _("%(count)d attendances are verified.") % {"count": count})
+    now = timezone.now()
+    count = services.session_verify(session=session, now=now)
+    waiting = session_unverified_explain(session=session, now=now)
+    if count:
+        messages.success(request, _("%(count)d attendances are verified.") % {"count": count})
+    elif not waiting:
+        messages.info(request, _("Nobody is checked in, so there is nothing to verify."))
+    # A bare "0 verified" reads as a fault: say why each waiting check-in waits, and until when.
+    for group in waiting:
+        messages.warning(request, group.message)
     return redirect(session)
 
 
