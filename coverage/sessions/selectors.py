@@ -1,5 +1,7 @@
 """Reads behind the session pages: what an organiser or regulator lists and watches."""
 
+import datetime
+
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
@@ -14,6 +16,25 @@ def sessions_listed(*, user) -> QuerySet[TrainingSession]:
         .select_related("organiser", "region")
         .annotate(checked_in=Count("attendances", filter=Q(attendances__removed_at__isnull=True)))
         .order_by("starts_at")
+    )
+
+
+def sessions_in_period(
+    sessions: QuerySet[TrainingSession], *, period: str, now: datetime.datetime
+) -> QuerySet[TrainingSession]:
+    """The list's tabs: "current" (running or still to come, soonest first) or "past" (ended,
+    the latest first, which is what an organiser looks back for)."""
+    if period == "past":
+        return sessions.filter(ends_at__lt=now).order_by("-starts_at")
+    return sessions.filter(ends_at__gte=now).order_by("starts_at")
+
+
+def sessions_period_counts(*, user, now: datetime.datetime) -> dict[str, int]:
+    """How many sessions each tab holds, and how many run now, in one query."""
+    return sessions_in_scope(user).aggregate(
+        current=Count("pk", filter=Q(ends_at__gte=now)),
+        running=Count("pk", filter=Q(starts_at__lte=now, ends_at__gte=now)),
+        past=Count("pk", filter=Q(ends_at__lt=now)),
     )
 
 
