@@ -31,6 +31,8 @@ _CONTENT = content_load("coverage")
 DEMO_WORKER_NAME: str = _CONTENT["worker"]["name"]
 DEMO_WORKER_ID: str = _CONTENT["worker"]["id_number"]
 DEMO_WORKER_PHONE: str = _CONTENT["worker"]["phone"]
+# The enterprise whose sessions the README's check-in walkthrough uses.
+DEMO_ORGANISER: str = _CONTENT["worker"]["organiser"]
 
 
 @transaction.atomic
@@ -108,9 +110,10 @@ def demo_people_install() -> None:
 
 
 @transaction.atomic
-def demo_sessions_install() -> None:
-    """The follow-on plan's target, the demo worker on a roster, and two offline sessions: one
-    that ended with verified attendance and one open today, to try the QR check-in."""
+def demo_sessions_install(*, now: datetime.datetime | None = None) -> None:
+    """The follow-on plan's target, the demo worker on a roster, and offline sessions placed
+    around `now`: one running (to try the QR check-in at any hour), one later, one ended a few
+    hours ago, one two weeks ago; safe to re-run (see demo/content/coverage.toml)."""
     first_plan = training_target_default()
     plan = _CONTENT["next_plan"]
     next_plan, _created = TrainingTarget.objects.get_or_create(
@@ -138,41 +141,70 @@ def demo_sessions_install() -> None:
             "start_date": spec["start_date"],
         },
     )
-    if TrainingSession.objects.filter(organiser=organiser).exists():
-        return
-    today = timezone.localdate()
+    # On the half hour, so the list reads 21:30–01:30 rather than 21:47–01:47.
+    now = timezone.localtime(now or timezone.now())
+    base = now.replace(minute=now.minute - now.minute % 30, second=0, microsecond=0)
+    team_leaders = [
+        entry.person
+        for entry in RosterEntry.objects.filter(
+            enterprise=organiser, end_date__isnull=True, role="team_leader"
+        )
+        .exclude(person=worker)
+        .select_related("person")
+        .order_by("pk")
+    ]
+    sessions = TrainingSession.objects.filter(organiser=organiser)
+    specs = _CONTENT["sessions"]
 
-    def at(day: datetime.date, hour: int) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-    def session(spec: dict, day: datetime.date, **extra) -> TrainingSession:
+    def session(spec: dict, starts_at: datetime.datetime, ends_at: datetime.datetime, **extra):
         created = TrainingSession.objects.create(
             organiser=organiser,
             title=spec["title"],
             topic=spec["topic"],
             venue=spec["venue"],
             region=organiser.region,
-            starts_at=at(day, spec["starts"]),
-            ends_at=at(day, spec["ends"]),
+            starts_at=starts_at,
+            ends_at=ends_at,
             min_minutes=spec["min_minutes"],
             hours=spec["hours"],
             **extra,
         )
         created.targets.set([first_plan, next_plan])
+        for person in team_leaders[: spec["attendees"]]:
+            attendance_check_in(
+                session=created, person=person, method="rotating", now=created.starts_at
+            )
         return created
 
-    spec = _CONTENT["sessions"]["past"]
-    past = session(
-        spec,
-        today - datetime.timedelta(days=spec["days_ago"]),
-        latitude=spec["latitude"],
-        longitude=spec["longitude"],
-    )
-    for entry in RosterEntry.objects.filter(
-        enterprise=organiser, end_date__isnull=True, role="team_leader"
-    ).exclude(person=worker)[: spec["attendees"]]:
-        attendance_check_in(
-            session=past, person=entry.person, method="rotating", now=past.starts_at
+    def relative(spec: dict) -> TrainingSession:
+        starts_at = base + datetime.timedelta(minutes=spec["starts_in"])
+        return session(spec, starts_at, starts_at + datetime.timedelta(minutes=spec["minutes"]))
+
+    spec = specs["past"]
+    if not sessions.filter(title=spec["title"]).exists():
+        day = base.date() - datetime.timedelta(days=spec["days_ago"])
+        at = datetime.datetime.combine
+        past = session(
+            spec,
+            timezone.make_aware(at(day, datetime.time(spec["starts"]))),
+            timezone.make_aware(at(day, datetime.time(spec["ends"]))),
+            latitude=spec["latitude"],
+            longitude=spec["longitude"],
         )
-    session_verify(session=past, now=past.ends_at + datetime.timedelta(hours=2))
-    session(_CONTENT["sessions"]["today"], today)
+        session_verify(session=past, now=past.ends_at + datetime.timedelta(hours=2))
+    spec = specs["recent"]
+    if not sessions.filter(title=spec["title"]).exists():
+        # Verified, as beat's periodic verification would have done by now.
+        session_verify(session=relative(spec), now=now)
+    # The walkthrough needs a session that runs for a while yet: another one when the last
+    # has ended or is about to.
+    spec = specs["running"]
+    if not sessions.filter(
+        title=spec["title"],
+        starts_at__lte=now,
+        ends_at__gte=now + datetime.timedelta(minutes=30),
+    ).exists():
+        relative(spec)
+    spec = specs["later"]
+    if not sessions.filter(title=spec["title"], starts_at__gt=now).exists():
+        relative(spec)

@@ -98,3 +98,34 @@ def test_expired_code_is_rejected_on_the_phone(live_server, venue, phone_page):
     assert "无法签到" in phone_page.content()
     assert "过期" in phone_page.inner_text("main")
     assert Attendance.objects.count() == 0
+
+
+def test_organiser_sees_running_sessions_first_and_ended_ones_under_their_tab(
+    live_server, venue, desktop_page
+):
+    ended = TrainingSession.objects.create(
+        organiser=venue.organiser,
+        title="上月的班组长培训",
+        venue="南关区建工大厦三楼",
+        region=venue.region,
+        starts_at=venue.starts_at - datetime.timedelta(days=30),
+        ends_at=venue.starts_at - datetime.timedelta(days=30) + datetime.timedelta(hours=2),
+    )
+    page = desktop_page
+    organiser_screen_link(page, live_server, venue)
+    page.goto(f"{live_server.url}/coverage/sessions/")
+    table = page.locator("[data-testid=session-table]")
+    assert table.locator("tbody tr").count() == 1
+    row = table.locator("tbody tr").first
+    assert venue.title in row.inner_text()
+    assert row.locator("[data-status=running]").is_visible()
+    assert ended.title not in table.inner_text()
+
+    page.click("[data-testid=session-tabs] [data-tab=past]")
+    page.wait_for_url("**/coverage/sessions/?view=past")
+    assert page.get_attribute("[data-tab=past]", "aria-current") == "page"
+    row = page.locator("[data-testid=session-table] tbody tr").first
+    assert ended.title in row.inner_text()
+    assert row.locator("[data-status=ended]").is_visible()
+    row.locator(f"a:has-text('{ended.title}')").click()
+    page.wait_for_url(f"**{ended.get_absolute_url()}")

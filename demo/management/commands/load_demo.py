@@ -36,6 +36,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(
             f"  The worker confirms identity at the first check-in as {DEMO_WORKER_NAME} / "
-            f"{DEMO_WORKER_ID}; the session open today is under /coverage/sessions/ "
-            "(sign in as the enterprise administrator to show its QR code)."
+            f"{DEMO_WORKER_ID}; the session running now is under /coverage/sessions/ "
+            "(sign in as the enterprise administrator to show its QR code; past sessions "
+            "are under the 已结束 tab)."
         )
