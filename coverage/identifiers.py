@@ -29,6 +29,8 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 
 def clean_mobile(raw: str) -> str:
     """Return a mainland mobile number as 11 digits; accepts +86, 0086, spaces and dashes."""
+    if isinstance(raw, str) and len(raw) == 11 and raw.isascii() and _MOBILE.fullmatch(raw):
+        return raw  # already as stored: most of a roster's phones
     number = _SEPARATORS.sub("", str(raw or ""))
     for prefix in ("+86", "0086", "86"):
         if number.startswith(prefix) and len(number) == len(prefix) + 11:
@@ -69,7 +71,9 @@ def clean_id_number(raw: str, *, today: datetime.date | None = None) -> str:
     100,000-row import felt). `today` (the local date) lets a caller checking many numbers
     look it up once.
     """
-    number = _SEPARATORS.sub("", str(raw or ""))
+    number = str(raw or "")
+    if not number.isalnum():  # separators are neither letters nor digits
+        number = _SEPARATORS.sub("", number)
     if "x" in number:  # the only letter a valid number has; a copy only when needed
         number = number.upper()
     if _LEGACY_ID.fullmatch(number):
