@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core import ratelimit
+from allauth.core.exceptions import ImmediateHttpResponse, RateLimited
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -62,6 +63,19 @@ def _sms_send_or_explain(**kwargs) -> None:
 class AccountAdapter(DefaultAccountAdapter):
     def phone_form_field(self, **kwargs):
         return MainlandMobileField(**kwargs)
+
+    def generate_phone_verification_code(self, *, user, phone: str) -> str:
+        request = allauth_context.request
+        # A new code from the code page shares the request's limit (one a minute per number,
+        # counted down on the page), refused before a code is made so that the last one still
+        # works; allauth's view says "too many requests".
+        # allauth makes a code twice per resend (resend(), then send_by_phone()): count once.
+        resending = request is not None and request.POST.get("action") == "resend"
+        if resending and not getattr(request, "_resend_counted", False):
+            if not ratelimit.consume(request, action="request_login_code", key=phone.lower()):
+                raise RateLimited
+            request._resend_counted = True
+        return super().generate_phone_verification_code(user=user, phone=phone)
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
         minutes = settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60

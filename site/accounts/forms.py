@@ -36,6 +36,24 @@ class _CountedCodeMixin:
     max_attempts_setting: str
     timeout_setting: str
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 验证码, not allauth's 代码; the phone's numeric keypad, which offers the SMS's code.
+        code = self.fields["code"]
+        code.label = _("Verification code")
+        code.widget.attrs.update(
+            {
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9]*",
+                "maxlength": "6",
+                "placeholder": _("6 digits"),
+                "autofocus": True,
+            }
+        )
+        # The validity the request page promised, from the same setting.
+        self.minutes = getattr(settings, self.timeout_setting) // 60
+
     def clean_code(self) -> str:
         if not code_attempt_take(
             request=allauth_context.request,

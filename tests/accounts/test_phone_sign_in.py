@@ -97,8 +97,8 @@ def test_unregistered_number_looks_the_same_and_gets_no_code(client, sms_outbox)
     unknown = request_code(other_client, "13900000000")
 
     assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
-    page_known = client.get(known.url).text.replace("13812345678", "N")
-    page_unknown = other_client.get(unknown.url).text.replace("13900000000", "N")
+    page_known = client.get(known.url).text.replace("138 1234 5678", "N")
+    page_unknown = other_client.get(unknown.url).text.replace("139 0000 0000", "N")
     strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert strip.sub("", page_known) == strip.sub("", page_unknown)
     unknown_sms = [m for m in sms_outbox if m.phone == "+8613900000000"]
@@ -162,3 +162,30 @@ def test_registering_an_existing_number_reveals_nothing(client, sms_outbox):
     assert [m.purpose for m in sms_outbox if m.phone == "+8613812345678"] == [
         Purpose.ACCOUNT_EXISTS
     ]
+
+
+def test_the_code_page_sends_a_new_code_once_the_minute_is_over(client, sms_outbox):
+    UserFactory(phone="+8613812345678")
+    request_code(client, "13812345678")
+    resend = {"action": "resend"}
+    url = reverse("account_confirm_login_code")
+
+    client.post(url, resend)  # within the minute the page counts down: refused
+    assert len(sms_outbox) == 1
+    first_code_still_works = code_from(sms_outbox[0])
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        client.post(url, resend)
+        assert len(sms_outbox) == 2
+        assert code_from(sms_outbox[-1]) != first_code_still_works
+        response = confirm(client, code_from(sms_outbox[-1]))
+    assert response.status_code == 302 and response.url == reverse("accounts:home")
+
+
+def test_a_refused_resend_leaves_the_last_code_working(client, sms_outbox):
+    UserFactory(phone="+8613812345678")
+    request_code(client, "13812345678")
+    response = client.post(reverse("account_confirm_login_code"), {"action": "resend"})
+    assert response.status_code == 302 and len(sms_outbox) == 1
+    response = confirm(client, code_from(sms_outbox[0]))
+    assert response.status_code == 302 and response.url == reverse("accounts:home")
