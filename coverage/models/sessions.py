@@ -138,7 +138,14 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "person"], name="attendance_once_per_person")
         ]
-        indexes = [models.Index(fields=["session", "checked_in_at"])]
+        indexes = [
+            models.Index(fields=["session", "checked_in_at"]),
+            # The shared-source flags count and mark a session's check-ins by device and by
+            # address (coverage/sessions/flags.py): an index each keeps that constant per
+            # check-in instead of a scan of the whole session.
+            models.Index(fields=["session", "device"], name="attendance_by_device"),
+            models.Index(fields=["session", "ip_address"], name="attendance_by_address"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.name} @ {self.session}"

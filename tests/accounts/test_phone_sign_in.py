@@ -189,3 +189,17 @@ def test_a_refused_resend_leaves_the_last_code_working(client, sms_outbox):
     assert response.status_code == 302 and len(sms_outbox) == 1
     response = confirm(client, code_from(sms_outbox[0]))
     assert response.status_code == 302 and response.url == reverse("accounts:home")
+
+
+def test_expired_sessions_are_cleared_from_the_database(client):
+    from django.contrib.sessions.models import Session
+
+    from accounts.tasks import sessions_clear_expired_task
+
+    client.force_login(UserFactory())
+    Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=timezone.now() - timedelta(days=1)
+    )
+    sessions_clear_expired_task()
+    assert not Session.objects.filter(session_key="x" * 32).exists()
+    assert Session.objects.count() == 1  # the signed-in one stays

@@ -329,6 +329,7 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {"task": "jobs.requeue_stale", "schedule": 60},
     "expire-roster-uploads": {"task": "coverage.roster_uploads_expire", "schedule": 60 * 60},
     "prune-code-guess-counts": {"task": "accounts.code_guess_counts_prune", "schedule": 60 * 60},
+    "clear-expired-sessions": {"task": "accounts.sessions_clear_expired", "schedule": 24 * 60 * 60},
     # The maintained coverage against a full recount: any drift logged and repaired.
     "coverage-counts-drift": {"task": "coverage.counts_drift_repair", "schedule": 24 * 60 * 60},
 }
