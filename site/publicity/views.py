@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -12,6 +13,7 @@ from coverage.jurisdiction import is_regulator, regions_in_scope, regulator_memb
 from coverage.models import Region
 from publicity.forms import TrackingForm
 from publicity.selectors import base_tracking, campaign_tracking, page_search
+from publicity.wechat import WeChatUnavailable, share_config, wechat_share_enabled
 
 
 def search(request):
@@ -97,3 +99,19 @@ def csrf_token(request):
     """The visitor's own CSRF token for a form on a page from the cache (csrf_lazy.js); this
     response also sets the matching cookie."""
     return JsonResponse({"token": get_token(request)})
+
+
+@never_cache
+def wechat_share(request):
+    """The JS-SDK configuration for one of our pages (wechat_share.js asks for it inside
+    WeChat's browser): 404 when sharing is off, 400 for another site's address, 503 when
+    WeChat gives no ticket."""
+    if not wechat_share_enabled():
+        raise Http404
+    url = request.GET.get("url", "")
+    if not url.startswith(settings.PUBLIC_BASE_URL.rstrip("/") + "/"):
+        return JsonResponse({"error": "url"}, status=400)
+    try:
+        return JsonResponse(share_config(url))
+    except WeChatUnavailable:
+        return JsonResponse({"error": "wechat"}, status=503)

@@ -9,6 +9,7 @@ from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import SourceImageIOError
 
 from publicity.plan_name import plan_name_current
+from publicity.wechat import wechat_share_enabled
 
 register = template.Library()
 
@@ -42,6 +43,7 @@ def share_meta(context, page):
         "image_url": request.build_absolute_uri(image_path),
         "url": request.build_absolute_uri(page.get_url(request) or request.path),
         "type": "website" if page.depth <= 2 else "article",
+        "wechat_share": wechat_share_enabled(),
     }
 
 
