@@ -384,7 +384,9 @@ def plan_make(
 ) -> Plan:
     """What applying the rows changes, worked out in memory from the current roster."""
     fresh = fresh or {}
-    plan = Plan(ImportResult(rejected=list(checked.rejected)), enterprise)
+    plan = Plan(
+        ImportResult(rejected=list(checked.rejected), notes=list(checked.notes)), enterprise
+    )
     result = plan.result
     now = timezone.now()
     for v in checked.valid:

@@ -66,6 +66,10 @@ class Rejection:
     # The raw ID number or phone the message quotes: stored masked in the message, and in
     # full only encrypted (for the owner's rejected-rows file).
     value: str = ""
+    # The row's name and masked ID number, so that the administrator finds the row in a
+    # long file from the preview or the rejected-rows file.
+    name: str = ""
+    id_masked: str = ""
 
     def stored(self) -> dict:
         """The JSON kept on the import: no raw ID number or phone in plain text."""
@@ -73,7 +77,31 @@ class Rejection:
         if self.value:
             item["message"] = self.message.replace(self.value, _masked(self.value))
             item["message_encrypted"] = pii_encrypt(self.message)
+        if self.name or self.id_masked:
+            item["name"], item["id_masked"] = self.name, self.id_masked
         return item
+
+
+@dataclass(slots=True)
+class RejectedRow:
+    """One row left out, with every problem it has: what the preview lists, row by row."""
+
+    row: int
+    name: str
+    id_masked: str
+    problems: list[dict]
+
+
+def rejected_by_row(stored: list[dict]) -> list[RejectedRow]:
+    """The import's stored problems (kept in row order) grouped by their row."""
+    rows: list[RejectedRow] = []
+    for item in stored:
+        if not rows or rows[-1].row != item["row"]:
+            rows.append(
+                RejectedRow(item["row"], item.get("name", ""), item.get("id_masked", ""), [])
+            )
+        rows[-1].problems.append(item)
+    return rows
 
 
 def _masked(value: str) -> str:
@@ -125,7 +153,9 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "ended": self.ended,
-            "rejected": len(self.rejected),
+            # Rows, not problems: one row with three problems is one row left out.
+            "rejected": len({r.row for r in self.rejected}),
+            "problems": len(self.rejected),
             "flagged": len(self.flagged),
         }
 
@@ -138,7 +168,14 @@ class ImportResult:
             unchanged=counts.get("unchanged", 0),
             ended=counts.get("ended", 0),
             rejected=[
-                Rejection(item["row"], item["column"], item["message"]) for item in record.rejected
+                Rejection(
+                    item["row"],
+                    item["column"],
+                    item["message"],
+                    name=item.get("name", ""),
+                    id_masked=item.get("id_masked", ""),
+                )
+                for item in record.rejected
             ],
             flagged=[Flag(**item) for item in record.flagged],
             notes=list(record.notes),
@@ -164,6 +201,8 @@ class Checked:
     # Rejected rows whose ID number was readable: these people are in the file all the same.
     present_hashes: set[str]
     unreadable_ids: int
+    # Said on the preview and the result: identical rows merged into their first.
+    notes: list[str] = field(default_factory=list)
 
 
 def rows_check(rows: list[RosterRow], *, report: Callable[[int], None]) -> Checked:
@@ -196,6 +235,7 @@ def rows_check(rows: list[RosterRow], *, report: Callable[[int], None]) -> Check
         if len(department) > DEPARTMENT_MAX:
             _department_reject(row, problems)
         if problems:
+            _row_label(row, problems, id_number)
             rejected.extend(problems)
         if id_number is None:
             unreadable += 1
@@ -224,8 +264,27 @@ def rows_check(rows: list[RosterRow], *, report: Callable[[int], None]) -> Check
         else:
             checked.id_hash = id_hash
     del readable, id_numbers, first_row
-    # A person twice in the file: which row is right is the user's call, not ours.
+    # A person twice in the file: which row is right is the user's call, not ours, unless
+    # the rows say exactly the same (pasted twice): then the first stands for them all.
     duplicates = {h: numbers for h, numbers in rows_by_hash.items() if len(numbers) > 1}
+    notes: list[str] = []
+    merged: set[int] = set()
+    if duplicates:
+        repeated = {v.row: v for v in valid if v.id_hash in duplicates}
+        for id_hash, numbers in list(duplicates.items()):
+            same = [repeated.get(number) for number in numbers]
+            contents = {(v.name, v.phone, v.role, v.department) for v in same if v is not None}
+            if None in same or len(contents) != 1:
+                continue
+            del duplicates[id_hash]
+            merged.update(numbers[1:])
+            notes.extend(
+                _("Row %(row)s is identical to row %(first)s: merged into it.")
+                % {"row": number, "first": numbers[0]}
+                for number in numbers[1:]
+            )
+        if merged:
+            valid = [v for v in valid if v.row not in merged]
     if duplicates:
         for id_hash, numbers in duplicates.items():
             present.add(id_hash)
@@ -251,7 +310,16 @@ def rows_check(rows: list[RosterRow], *, report: Callable[[int], None]) -> Check
     order = {label: index for index, label in enumerate(COLUMN_LABELS.values())}
     rejected.sort(key=lambda r: (r.row, order.get(r.column, 99)))
     report(len(rows))
-    return Checked(valid, rejected, present, unreadable)
+    return Checked(valid, rejected, present, unreadable, notes)
+
+
+def _row_label(row: RosterRow, problems: list[Rejection], id_number: str | None) -> None:
+    """Name each problem's row by its person (as written, masked), for finding it again."""
+    name = _SPACES.sub(" ", row.name).strip()[:NAME_MAX]
+    raw = row.id_number.strip()
+    id_masked = mask_id_number(id_number) if id_number else (_masked(raw) if raw else "")
+    for problem in problems:
+        problem.name, problem.id_masked = name, id_masked
 
 
 def _name_clean(row: RosterRow, problems: list[Rejection]) -> str:

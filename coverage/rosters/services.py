@@ -176,11 +176,14 @@ def roster_import_rows(*, record: RosterImport) -> list[RosterRow]:
         raise
 
 
-def roster_import_rejected_rows(*, record: RosterImport) -> list[tuple[int, str, str]]:
-    """(row, column, problem) of the rejected rows, quoting the rejected values in full."""
+def roster_import_rejected_rows(*, record: RosterImport) -> list[tuple[int, str, str, str, str]]:
+    """(row, name, masked ID number, column, problem) of the rejected rows, one per problem,
+    quoting the rejected values in full."""
     return [
         (
             item["row"],
+            item.get("name", ""),
+            item.get("id_masked", ""),
             item["column"],
             pii_decrypt(item["message_encrypted"])
             if item.get("message_encrypted")

@@ -16,6 +16,7 @@ from coverage.audit.exports import CONTENT_TYPES, XLSX, table_export
 from coverage.jurisdiction import administers, enterprise_in_scope_or_404, personal_files_visible
 from coverage.models import Enterprise, RosterImport
 from coverage.rosters import services
+from coverage.rosters.checks import rejected_by_row
 from coverage.rosters.files import RosterFileError
 from coverage.rosters.forms import RosterUploadForm
 from coverage.rosters.services import (
@@ -108,7 +109,7 @@ def roster_import_upload(request, credit_code):
 def roster_import_preview(request, credit_code, pk):
     enterprise = _importable_enterprise(request, credit_code)
     roster_import = get_object_or_404(RosterImport, pk=pk, enterprise=enterprise)
-    rejected = Paginator(roster_import.rejected, REJECTED_PER_PAGE).get_page(
+    rejected = Paginator(rejected_by_row(roster_import.rejected), REJECTED_PER_PAGE).get_page(
         request.GET.get("page")
     )
     job = None
@@ -173,13 +174,14 @@ def roster_import_rejected(request, credit_code, pk):
     return table_export(
         request=request,
         subject=f"rejected rows of roster import {roster_import.pk} ({enterprise.credit_code})",
-        headers=[_("Row"), _("Column"), _("Problem")],
+        headers=[_("Row"), _("Name"), _("ID number"), _("Column"), _("Problem")],
         # On screen the rejected ID numbers and phones are masked; this file, for the
         # organisation's own administrators (who uploaded them), quotes them in full so that
         # each row can be found and corrected, and the download is audited.
         rows=roster_import_rejected_rows(record=roster_import),
         fmt=XLSX,
         filename=f"rejected-rows-{roster_import.pk}",
+        sheet=_("Rows not imported"),
         # The messages quote the offending values, ID numbers among them.
         contains_personal_data=True,
     )

@@ -117,8 +117,15 @@ def test_the_rejected_rows_download_as_xlsx_and_the_download_is_audited(client, 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in line] for line in sheet.iter_rows()]
-    assert rows[0] == ["Row", "Column", "Problem"]
-    assert [(r[0], r[1]) for r in rows[1:]] == [(n, "姓名") for n in (2, 3, 4, 5)]
+    assert rows[0] == ["Row", "Name", "ID number", "Column", "Problem"]
+    # Each row named by its person (the name as written, made text) and masked ID number.
+    assert [r[:4] for r in rows[1:]] == [
+        [2, """'=HYPERLINK("http://example.invalid","张三")""", "220102********5016", "姓名"],
+        [3, "'+1+1", "220102********5024", "姓名"],
+        [4, "'-2+3", "220102********5032", "姓名"],
+        [5, "'@SUM(A1)", "220102********5040", "姓名"],
+    ]
+    assert sheet.title == "Rows not imported"
     assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)
     audit = AuditLog.objects.get(action=AuditLog.Action.EXPORT)
     assert audit.rows == 4 and audit.contains_personal_data

@@ -77,7 +77,7 @@ class Command(BaseCommand):
         return organisation
 
     def _summary(self, result, *, dry_run: bool) -> None:
-        counts = {**result.counts(), "rejected": len(result.rejected)}
+        counts = result.counts()  # "rejected" counts rows, whatever their problems
         if dry_run:
             line = _(
                 "Dry run, nothing changed: %(created)s would be created, %(updated)s updated, "
