@@ -181,6 +181,7 @@ def session_detail(request, pk):
             rows=table.rows,
             fmt=request.GET["export"],
             filename=f"{session.title}-签到表",
+            sheet=_("Attendance"),
             contains_personal_data=True,
         )
     return render(
