@@ -404,6 +404,9 @@ ROSTER_IMPORT_MAX_BYTES = env.int("ROSTER_IMPORT_MAX_BYTES", default=10 * 1024 *
 ROSTER_IMPORT_MAX_ROWS = env.int("ROSTER_IMPORT_MAX_ROWS", default=50_000)
 ROSTER_IMPORT_SYNC_ROWS = env.int("ROSTER_IMPORT_SYNC_ROWS", default=2_000)
 
+# Coverage forecast (coverage/forecast/): the pace is measured over this many weeks back.
+COVERAGE_FORECAST_WEEKS = env.int("COVERAGE_FORECAST_WEEKS", default=12)
+
 # Video pipeline (media/, docs/media.md): wagtailmedia items of our own model, probed on upload
 # and transcoded by ffmpeg in Celery into an HLS ladder, an MP4 fallback and a poster.
 WAGTAILMEDIA = {
