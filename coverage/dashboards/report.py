@@ -5,9 +5,12 @@ The figures come from coverage.selectors, so the report shows the same numbers a
 dashboards and the API, in a constant number of queries whatever the number of enterprises.
 """
 
+import datetime
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from coverage.forecast.selectors import enterprise_forecasts
 from coverage.models import Enterprise, Region, TrainingTarget
 from coverage.models.people import KEY_ROLES
 from coverage.selectors import (
@@ -34,9 +37,11 @@ def coverage_report(
     target: TrainingTarget,
     region: Region | None,
     enterprises: QuerySet[Enterprise] | None = None,
+    today: datetime.date | None = None,
 ) -> dict:
     """The region's (None: the province's) figures and every key enterprise's, worst first,
-    as plain JSON-ready data; `enterprises` narrows the scope (default: all)."""
+    as plain JSON-ready data; `enterprises` narrows the scope (default: all). The forecast
+    at the deadline is at the pace of the weeks before `today` (coverage/forecast/)."""
     scope = Enterprise.objects.all() if enterprises is None else enterprises
     if region is not None:
         scope = scope.filter(region__path__startswith=region.path)
@@ -45,6 +50,7 @@ def coverage_report(
     rows = list(enterprises_with_coverage(target=target, enterprises=scope))
     by_role = enterprise_role_figures(target=target, enterprises=scope)
     nobody = {role: Figures(0, 0) for role in target.required_roles}
+    forecast, forecasts = enterprise_forecasts(target=target, enterprises=scope, today=today)
     return {
         "target": {
             "code": target.code,
@@ -57,6 +63,7 @@ def coverage_report(
             "name": labelled.name if labelled else None,
         },
         **_figures(people),
+        "forecast_percent_at_deadline": forecast.percent_at_deadline,
         "enterprises": [
             {
                 "credit_code": enterprise.credit_code,
@@ -64,6 +71,11 @@ def coverage_report(
                 "required": enterprise.required,
                 "covered": enterprise.covered,
                 "percent": _percent(enterprise.percent),
+                "forecast_percent_at_deadline": (
+                    forecasts[enterprise.pk].percent_at_deadline
+                    if enterprise.pk in forecasts
+                    else None
+                ),
                 "by_role": {
                     role: _figures(figures)
                     for role, figures in by_role.get(enterprise.pk, nobody).items()

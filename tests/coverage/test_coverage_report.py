@@ -100,6 +100,7 @@ def test_province_report_has_the_agreed_shape_and_the_hand_computed_figures(worl
     }
     assert report["region"] == {"code": "220000", "name": "吉林省"}
     assert (report["required"], report["covered"], report["percent"]) == (8, 5, 62.5)
+    assert report["forecast_percent_at_deadline"] == 62.5
     assert [row["name"] for row in report["enterprises"]] == ["C", "E", "A", FORMULA_NAME, "B"]
     a = report["enterprises"][2]
     assert a == {
@@ -108,6 +109,8 @@ def test_province_report_has_the_agreed_shape_and_the_hand_computed_figures(worl
         "required": 4,
         "covered": 2,
         "percent": 50.0,
+        # The deadline has passed: the forecast is where it ended.
+        "forecast_percent_at_deadline": 50.0,
         "by_role": {
             "manager": figures(1, 1, 100.0),
             "safety_head": figures(1, 0, 0.0),
@@ -121,6 +124,7 @@ def test_an_enterprise_without_key_role_people_is_roster_missing_never_100_perce
     report = coverage_report(target=world["target"], region=None)
     c = report["enterprises"][0]
     assert (c["name"], c["required"], c["covered"], c["percent"]) == ("C", 0, 0, None)
+    assert c["forecast_percent_at_deadline"] is None
     assert c["by_role"] == {role: figures(0, 0, None) for role in world["target"].required_roles}
 
 
@@ -142,13 +146,13 @@ def test_report_queries_do_not_grow_with_the_number_of_enterprises(
     world, django_assert_num_queries
 ):
     target, city = world["target"], world["regions"]["220100"]
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         coverage_report(target=target, region=city)
     for n in range(20):
         enterprise = EnterpriseFactory(region=world["regions"]["220104"])
         person = PersonFactory(id_number=id_number(100 + n), name=f"新{n}")
         on_roster(person, enterprise, Role.TEAM_LEADER)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         report = coverage_report(target=target, region=city)
     assert len(report["enterprises"]) == 24
 

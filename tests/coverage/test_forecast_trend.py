@@ -150,3 +150,14 @@ def test_enterprise_forecasts_for_the_report(history):
     )
     assert by_enterprise[history["west"].pk].percent_at_deadline == 50
     assert total.percent_now == round(5 * 100 / 8, 1)
+
+
+def test_coverage_report_json_carries_the_forecast_per_region_and_enterprise(history):
+    from coverage.dashboards.report import coverage_report
+
+    report = coverage_report(
+        target=history["target"], region=history["regions"]["220100"], today=TODAY
+    )
+    assert report["forecast_percent_at_deadline"] == 100.0  # 4 of 6, +1 in 12 weeks
+    by_name = {row["name"]: row["forecast_percent_at_deadline"] for row in report["enterprises"]}
+    assert by_name == {"南关企业": 100.0, "朝阳企业": 50.0}
