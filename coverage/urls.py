@@ -3,6 +3,7 @@ names stay `coverage:<name>`), the private-file downloads in their own `private_
 
 from django.urls import include, path
 
+from coverage.accidents import urls as accidents
 from coverage.dashboards import urls as dashboards
 from coverage.rosters import urls as rosters
 from coverage.sessions import urls as sessions
@@ -11,6 +12,7 @@ app_name = "coverage"
 
 urlpatterns = [
     *dashboards.urlpatterns,
+    *accidents.urlpatterns,
     *rosters.urlpatterns,
     *sessions.urlpatterns,
     path("", include("coverage.private_files.urls")),

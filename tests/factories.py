@@ -31,6 +31,7 @@ from courses.models import (
 )
 from courses.services import course_complete_if_done
 from coverage.models import (
+    AccidentFigures,
     Attendance,
     Enterprise,
     Industry,
@@ -132,6 +133,28 @@ def admin_of(enterprise: Enterprise) -> User:
         else Membership.Role.INSTITUTION_ADMIN
     )
     return MembershipFactory(role=role, enterprise=enterprise).user
+
+
+def regulator_of(region: Region) -> User:
+    """An account regulating the region (and everything below it)."""
+    return MembershipFactory(role=Membership.Role.REGULATOR, enterprise=None, region=region).user
+
+
+class AccidentFiguresFactory(DjangoModelFactory):
+    """One year's accident figures of a region's industry, as an import writes them."""
+
+    class Meta:
+        model = AccidentFigures
+
+    region = factory.SubFactory(RegionFactory)
+    industry = factory.SubFactory(IndustryFactory)
+    year = 2023
+    injuries = 30
+    deaths = 1
+    occupational_diseases = 4
+    pneumoconiosis = 2
+    insured = 10_000
+    imported_at = factory.LazyFunction(timezone.now)
 
 
 # Coverage: people and rosters

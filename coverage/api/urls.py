@@ -3,6 +3,7 @@
 from django.urls import path
 
 from coverage.api import views as api
+from coverage.api.accidents import AccidentRegionDetail
 
 app_name = "api"
 
@@ -16,4 +17,5 @@ urlpatterns = [
         api.EnterpriseDetail.as_view(),
         name="enterprise_detail",
     ),
+    path("accidents/regions/<str:code>/", AccidentRegionDetail.as_view(), name="accident_region"),
 ]

@@ -1,3 +1,4 @@
+from coverage.models.accidents import AccidentFigures
 from coverage.models.audit import AuditLog
 from coverage.models.counts import CoveredPerson, EnterpriseCoverage
 from coverage.models.organisations import (
@@ -13,6 +14,7 @@ from coverage.models.sessions import Attendance, AttendanceChange, TrainingSessi
 from coverage.models.training import TrainingRecord, TrainingTarget
 
 __all__ = [
+    "AccidentFigures",
     "Attendance",
     "AttendanceChange",
     "AuditLog",

@@ -13,6 +13,7 @@ class AuditLog(models.Model):
         API = "api", _("API access")
         REVOKE = "revoke", _("Revoked a certificate")
         DOWNLOAD = "download", _("Downloaded a personal-data file")
+        ACCIDENT_IMPORT = "accidents", _("Imported accident figures")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True

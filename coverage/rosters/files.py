@@ -16,7 +16,7 @@ import itertools
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +136,35 @@ def read_roster(file, *, filename: str) -> list[RosterRow]:
     return _rows(table)
 
 
+def table_read(
+    file, *, filename: str, header_fits: Callable[[list[str]], bool]
+) -> Iterable[list[str]]:
+    """Another import's .xlsx or .csv file as rows of text cells, read as rosters are (size,
+    zip-bomb and encoding checks; RosterFileError when unusable): the first worksheet whose
+    header row `header_fits`, else the first. The caller checks the file's extension."""
+    data = _read_bytes(file)
+    if Path(filename).suffix.lower() == CSV:
+        return _csv_table(data, filename)
+    return _xlsx_table(data, filename, pick=lambda workbook: _fitting_sheet(workbook, header_fits))
+
+
+def _fitting_sheet(
+    workbook: CalamineWorkbook, header_fits: Callable[[list[str]], bool]
+) -> list[list[str]]:
+    first: list[list[str]] = []
+    for sheet in workbook.sheets_metadata:
+        if sheet.typ != SheetTypeEnum.WorkSheet:
+            continue
+        cells = workbook.get_sheet_by_name(sheet.name).to_python(
+            skip_empty_area=False, nrows=settings.ROSTER_IMPORT_MAX_ROWS + 2
+        )
+        table = [[_cell_text(cell) for cell in row] for row in cells]
+        if table and header_fits(table[0]):
+            return table
+        first = first or table
+    return first
+
+
 def _read_bytes(file) -> bytes:
     limit = settings.ROSTER_IMPORT_MAX_BYTES
     if isinstance(file, bytes | bytearray):
@@ -181,7 +210,9 @@ def _damaged(filename: str) -> RosterFileError:
     )
 
 
-def _xlsx_table(data: bytes, filename: str) -> list[list[str]]:
+def _xlsx_table(
+    data: bytes, filename: str, pick: Callable[[CalamineWorkbook], list[list[str]]] | None = None
+) -> list[list[str]]:
     if data.startswith(_OLE_MAGIC):
         raise RosterFileError(
             _(
@@ -193,7 +224,7 @@ def _xlsx_table(data: bytes, filename: str) -> list[list[str]]:
         )
     _check_zip(data, filename)
     try:
-        return _roster_sheet(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+        return (pick or _roster_sheet)(CalamineWorkbook.from_filelike(io.BytesIO(data)))
     except RosterFileError:
         raise
     except Exception as error:  # calamine raises many kinds for bad files

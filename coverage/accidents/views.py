@@ -1,0 +1,154 @@
+"""Accident statistics pages for regulators: the figures of a region, the import, the template."""
+
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from coverage.accidents.rates import FIVE_YEAR_TARGET, YEARLY_TARGET, percent, rounded
+from coverage.accidents.selectors import accident_overview
+from coverage.accidents.services import accident_figures_import
+from coverage.accidents.template import accident_template_bytes
+from coverage.audit.client_ip import client_ip
+from coverage.audit.exports import CONTENT_TYPES, XLSX
+from coverage.dashboards.filters import target_choice
+from coverage.jurisdiction import (
+    is_regulator,
+    region_ancestors_in_scope,
+    region_in_scope_or_404,
+    regulator_memberships,
+)
+from coverage.rosters.files import RosterFileError
+
+
+class AccidentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Figures file"),
+        help_text=gettext_lazy("An .xlsx workbook or a .csv file (UTF-8 or GBK), as the template."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
+            raise forms.ValidationError(
+                _(
+                    "Only .xlsx and .csv files can be imported. Save the figures from Excel or "
+                    "WPS as “Excel workbook (*.xlsx)” or “CSV UTF-8 (*.csv)”."
+                ),
+                code="file_type",
+            )
+        return upload
+
+
+def _regulator_only(request) -> None:
+    if not is_regulator(request.user):
+        raise PermissionDenied(_("Only regulators import and read accident statistics."))
+
+
+@login_required
+def accident_import(request):
+    _regulator_only(request)
+    form = AccidentUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = accident_figures_import(
+                user=request.user, file=upload, filename=upload.name, ip_address=client_ip(request)
+            )
+        except RosterFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if result.imported:
+                messages.success(
+                    request,
+                    _("Figures imported: %(created)s rows added, %(updated)s replaced.")
+                    % {"created": result.created, "updated": result.updated},
+                )
+                home = regulator_memberships(request.user).first()
+                if home is not None:
+                    return redirect("coverage:accident_region", code=home.region.code)
+                return redirect("coverage:accident_import")
+    return render(request, "coverage/accident_import.html", {"form": form, "result": result})
+
+
+@login_required
+def accident_template(request):
+    _regulator_only(request)
+    response = HttpResponse(accident_template_bytes(), content_type=CONTENT_TYPES[XLSX])
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="工伤事故统计模板.xlsx"
+    )
+    return response
+
+
+def _cells(series, years):
+    return [
+        None
+        if rate is None
+        else {
+            "rate": rate,
+            "incidence": rounded(rate.incidence),
+            "yearly": percent(rate.yearly_change),
+            "cumulative": percent(rate.cumulative_change),
+            "goal": percent(rate.five_year_goal),
+        }
+        for rate in series.by_year(years)
+    ]
+
+
+@login_required
+def accident_region(request, code):
+    region = region_in_scope_or_404(request.user, code=code)
+    overview = accident_overview(region=region, target=target_choice(request.GET.get("target")))
+    years = overview.years
+
+    def rows(all_series, link: bool):
+        return [
+            {
+                "series": series,
+                "cells": _cells(series, years),
+                "url": reverse("coverage:accident_region", kwargs={"code": series.code})
+                if link
+                else "",
+            }
+            for series in all_series
+        ]
+
+    return render(
+        request,
+        "coverage/accident_region.html",
+        {
+            "region": region,
+            "ancestors": region_ancestors_in_scope(request.user, region),
+            "overview": overview,
+            "years": years,
+            "total": rows([overview.total], link=False)[0],
+            "industries": rows(overview.industries, link=False),
+            "subregions": rows(overview.subregions, link=True),
+            "yearly_target": percent(YEARLY_TARGET, 0),
+            "five_year_target": percent(FIVE_YEAR_TARGET, 0),
+            "chart_data": {
+                "years": years,
+                "series": [
+                    [
+                        s.name,
+                        [
+                            float(rounded(r.incidence)) if r and r.incidence is not None else None
+                            for r in s.by_year(years)
+                        ],
+                    ]
+                    for s in [overview.total, *overview.industries]
+                ],
+            },
+        },
+    )
