@@ -6,7 +6,16 @@ from django.utils.translation import gettext as _
 
 from coverage.audit.exports import table_export
 from coverage.dashboards.filters import EnterpriseFilterForm, enterprises_filtered, target_choice
-from coverage.dashboards.tables import Table, breakdown_table, enterprise_table, subregion_table
+from coverage.dashboards.tables import (
+    Table,
+    at_risk_enterprise_table,
+    at_risk_subregion_table,
+    breakdown_table,
+    enterprise_table,
+    subregion_table,
+    trend_table,
+)
+from coverage.forecast.selectors import coverage_trend, region_forecast
 from coverage.jurisdiction import (
     enterprise_in_scope_or_404,
     enterprises_in_scope,
@@ -28,6 +37,8 @@ from coverage.selectors import (
 
 ROLE_LABELS = dict(Role.choices)
 PAGE_SIZE = 50
+# The page shows the worst of the enterprises at risk; the export holds all of them.
+AT_RISK_SHOWN = 20
 
 
 def _export(request, table: Table, *, subject: str, filename: str, personal: bool = False):
@@ -40,6 +51,23 @@ def _export(request, table: Table, *, subject: str, filename: str, personal: boo
         filename=filename,
         contains_personal_data=personal,
     )
+
+
+def _trend_role(request, target: TrainingTarget) -> str | None:
+    role = request.GET.get("trend_role")
+    return role if role in target.required_roles else None
+
+
+def _trend_context(target: TrainingTarget, trend, trend_role: str | None) -> dict:
+    return {
+        "trend": trend,
+        "trend_role": trend_role,
+        "trend_roles": [(role, ROLE_LABELS[role]) for role in target.required_roles],
+    }
+
+
+def _trend_chart(trend) -> list:
+    return [[point.month_end.strftime("%Y-%m"), point.figures.percent or 0] for point in trend]
 
 
 def _no_target(request):
@@ -67,12 +95,18 @@ def region_detail(request, code):
         (name or _("No industry"), figures)
         for _code, name, figures in coverage_by_industry(target=target, enterprises=in_region)
     ]
+    forecast = region_forecast(target=target, region=region, enterprises=scope)
+    trend_role = _trend_role(request, target)
+    trend = coverage_trend(target=target, enterprises=in_region, role=trend_role)
 
     tables = {
         "enterprises": lambda: enterprise_table(enterprises),
         "subregions": lambda: subregion_table(subregions),
         "roles": lambda: breakdown_table(_("Role"), by_role),
         "industries": lambda: breakdown_table(_("Industry"), by_industry),
+        "trend": lambda: trend_table(trend),
+        "at_risk_enterprises": lambda: at_risk_enterprise_table(forecast.enterprises),
+        "at_risk_subregions": lambda: at_risk_subregion_table(forecast.subregions),
     }
     if request.GET.get("export") and request.GET.get("table") in tables:
         name = request.GET["table"]
@@ -98,7 +132,13 @@ def region_detail(request, code):
             "by_industry": by_industry,
             "form": form,
             "page": Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page")),
+            "forecast": forecast.overall,
+            "at_risk_subregions": forecast.subregions,
+            "at_risk_enterprises": forecast.enterprises[:AT_RISK_SHOWN],
+            "at_risk_count": len(forecast.enterprises),
+            **_trend_context(target, trend, trend_role),
             "chart_data": {
+                "trend": _trend_chart(trend),
                 "subregions": [
                     [f.region.name, f.people.percent or 0] for f in subregions if f.people.required
                 ],
@@ -127,6 +167,15 @@ def enterprise_detail(request, credit_code):
         .order_by("end_date", "role", "person__name")
     )
 
+    trend_role = _trend_role(request, target)
+    trend = coverage_trend(target=target, enterprises=one, role=trend_role)
+    if request.GET.get("export") and request.GET.get("table") == "trend":
+        return _export(
+            request,
+            trend_table(trend),
+            subject=f"{enterprise.name} trend",
+            filename=f"{enterprise.name}-trend",
+        )
     if request.GET.get("export") and request.GET.get("table") in ("missing", "roster"):
         name = request.GET["table"]
         entries = missing if name == "missing" else roster
@@ -157,6 +206,9 @@ def enterprise_detail(request, credit_code):
             "show_history": show_history,
             "full_identifiers": full,
             "imports": enterprise.imports.select_related("uploaded_by")[:5],
+            "forecast": region_forecast(target=target, region=None, enterprises=one).overall,
+            **_trend_context(target, trend, trend_role),
+            "chart_data": {"trend": _trend_chart(trend)},
             "query": request.GET.copy(),
         },
     )
