@@ -12,6 +12,7 @@ from demo.installers.coverage import (
     demo_people_install,
     demo_sessions_install,
 )
+from demo.installers.history import demo_history_install
 from demo.installers.publicity import publicity_demo_install
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         demo_coverage_install()
         demo_people_install()
         demo_sessions_install()
+        demo_history_install()
         demo_accounts_install()
         publicity_demo_install()
         demo_courses_install(home=Site.objects.get(is_default_site=True).root_page)
