@@ -15,7 +15,7 @@ from coverage.dashboards.tables import (
     subregion_table,
     trend_table,
 )
-from coverage.forecast.selectors import coverage_trend, region_forecast
+from coverage.forecast.selectors import coverage_trend, region_forecast, region_trend
 from coverage.jurisdiction import (
     enterprise_in_scope_or_404,
     enterprises_in_scope,
@@ -97,7 +97,7 @@ def region_detail(request, code):
     ]
     forecast = region_forecast(target=target, region=region, enterprises=scope)
     trend_role = _trend_role(request, target)
-    trend = coverage_trend(target=target, enterprises=in_region, role=trend_role)
+    trend = region_trend(target=target, region=region, role=trend_role)
 
     tables = {
         "enterprises": lambda: enterprise_table(enterprises),

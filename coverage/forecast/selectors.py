@@ -4,18 +4,23 @@ A point of the trend counts the entries active at a month end (started on or bef
 yet ended) in the target's roles in key enterprises, and those whose person was covered by
 then (`first_on`). The forecast's pace counts training, not roster churn: the entries active
 today, covered now against covered at the start of the window. Each enterprise's pace comes
-from one grouped query; regions add up their enterprises' rows, so the region's headline,
-its sub-regions and its enterprises at risk cost that query and the sub-region list.
+from one query over the maintained counts (coverage/counts/); regions add up their
+enterprises' rows, so the region's headline, its sub-regions and its enterprises at risk cost
+that query and the sub-region list. A region's monthly trend scans its roster history (a
+second at the province's scale), so it is kept in the cache for the day
+(`region_trend`) and computed ahead each night (`coverage.region_trends_warm`).
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from coverage.counts.maintain import ALL_ROLES
 from coverage.forecast.arithmetic import (
     NO_FORECAST,
     Forecast,
@@ -25,7 +30,10 @@ from coverage.forecast.arithmetic import (
     percent,
 )
 from coverage.models import Enterprise, Region, TrainingTarget
-from coverage.selectors import Figures, key_enterprises
+from coverage.selectors import Figures, coverage_by_role, coverage_totals, key_enterprises
+
+# A day at most: a backdated record shows in the trend the next day, today's point is live.
+TREND_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -117,21 +125,35 @@ def enterprise_paces(
     enterprises: QuerySet[Enterprise],
     then: datetime.date,
 ) -> list[EnterprisePace]:
-    """Per key enterprise with required people: active entries, covered now, covered at
-    `then` (one grouped query)."""
-    where, params = _scope(target, enterprises, None)
-    sql = (
-        "SELECT r.enterprise_id, e.credit_code, e.name, g.path, g.name, COUNT(*), "
-        "COUNT(c.id), SUM(CASE WHEN c.first_on <= %s THEN 1 ELSE 0 END) "
-        "FROM coverage_rosterentry r "
-        "JOIN coverage_enterprise e ON e.id = r.enterprise_id "
-        "JOIN coverage_region g ON g.id = e.region_id "
-        "LEFT JOIN coverage_coveredperson c ON c.person_id = r.person_id AND c.target_id = %s "
-        f"WHERE r.end_date IS NULL AND {where} "
-        "GROUP BY r.enterprise_id, e.credit_code, e.name, g.path, g.name"
+    """Per key enterprise with required people: active entries and covered now (the
+    maintained counts), and covered at `then`: now, less the entries of people first covered
+    after `then` (a few weeks' worth, found from CoveredPerson by date). One query, whose cost
+    follows the enterprises and the window's new coverage, not the province's people."""
+    roles = [str(role) for role in target.required_roles]
+    role_list = ", ".join(["%s"] * len(roles))
+    scope_sql, scope_params = (
+        key_enterprises(enterprises).order_by().values("pk").query.sql_with_params()
     )
+    # MATERIALIZED: the window's few new coverages counted once, whatever the planner
+    # believes of the count rows (a stale estimate once re-ran this per enterprise).
+    sql = (
+        "WITH recent AS MATERIALIZED (SELECT r.enterprise_id, COUNT(*) AS n "
+        "FROM coverage_coveredperson c "
+        "JOIN coverage_rosterentry r ON r.person_id = c.person_id AND r.end_date IS NULL "
+        f"WHERE c.target_id = %s AND c.first_on > %s AND r.role IN ({role_list}) "
+        "GROUP BY r.enterprise_id) "
+        "SELECT ec.enterprise_id, e.credit_code, e.name, g.path, g.name, ec.required, "
+        "ec.covered, ec.covered - COALESCE(recent.n, 0) "
+        "FROM coverage_enterprisecoverage ec "
+        "JOIN coverage_enterprise e ON e.id = ec.enterprise_id "
+        "JOIN coverage_region g ON g.id = e.region_id "
+        "LEFT JOIN recent ON recent.enterprise_id = ec.enterprise_id "
+        "WHERE ec.target_id = %s AND ec.role = %s AND ec.required > 0 "
+        f"AND ec.enterprise_id IN ({scope_sql})"
+    )
+    params = [target.pk, then, *roles, target.pk, ALL_ROLES, *scope_params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [then, target.pk, *params])
+        cursor.execute(sql, params)
         return [
             EnterprisePace(*row[:5], int(row[5]), int(row[6]), int(row[7] or 0))
             for row in cursor.fetchall()
@@ -206,3 +228,55 @@ def enterprise_forecasts(
     return _project(target, rows, window, today), {
         row.enterprise_id: _project(target, [row], window, today) for row in rows
     }
+
+
+def _trend_key(target: TrainingTarget, region: Region, role: str | None, day) -> str:
+    return f"coverage:trend:{target.pk}:{region.code}:{role or ''}:{day.isoformat()}"
+
+
+def region_trend(
+    *, target: TrainingTarget, region: Region, role: str | None = None
+) -> list[TrendPoint]:
+    """`coverage_trend` of every key enterprise in the region, kept in the shared cache for
+    the day. Region pages show all of a region's enterprises to whoever may open them (a
+    regulator of the region or above), so one value serves them all."""
+    today = timezone.localdate()
+    key = _trend_key(target, region, role, today)
+    trend = cache.get(key)
+    if trend is None:
+        trend = coverage_trend(
+            target=target,
+            enterprises=Enterprise.objects.filter(region__path__startswith=region.path),
+            role=role,
+            today=today,
+        )
+        cache.set(key, trend, TREND_CACHE_SECONDS)
+    if trend and trend[-1].month_end == today:
+        # Today's point is live, from the maintained counts: a training recorded an hour ago
+        # shows at once; only the past months wait for tomorrow's recount.
+        in_region = Enterprise.objects.filter(region__path__startswith=region.path)
+        now = (
+            coverage_by_role(target=target, enterprises=in_region)[role]
+            if role
+            else coverage_totals(target=target, enterprises=in_region)
+        )
+        trend = [*trend[:-1], TrendPoint(today, now)]
+    return trend
+
+
+def region_trends_warm() -> int:
+    """Nightly: every region's trend of every current target computed ahead of its first
+    view (province, cities, counties); returns how many were computed."""
+    today = timezone.localdate()
+    targets = TrainingTarget.objects.filter(start_date__lte=today)
+    regions = Region.objects.filter(
+        pk__in=Enterprise.objects.filter(is_key=True).values("region_id")
+    ).values_list("path", flat=True)
+    wanted = {code for path in regions for code in path.strip("/").split("/")}
+    computed = 0
+    for target in targets:
+        for region in Region.objects.filter(code__in=wanted):
+            cache.delete(_trend_key(target, region, None, today))
+            region_trend(target=target, region=region)
+            computed += 1
+    return computed

@@ -332,6 +332,8 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "accounts.sessions_clear_expired", "schedule": 24 * 60 * 60},
     # The maintained coverage against a full recount: any drift logged and repaired.
     "coverage-counts-drift": {"task": "coverage.counts_drift_repair", "schedule": 24 * 60 * 60},
+    # Each region's monthly trend (a scan of its roster history) ready before the day's views.
+    "coverage-trends-warm": {"task": "coverage.region_trends_warm", "schedule": 24 * 60 * 60},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A background job (jobs/) whose heartbeat stopped this long ago lost its worker: it is queued
