@@ -105,7 +105,7 @@ _FORECAST_HEADERS = [
     _("Coverage %"),
     _("Pace (points per week)"),
     _("Forecast % at the deadline"),
-    _("100% reached on"),
+    _("Full coverage (100%) on"),
 ]
 
 
