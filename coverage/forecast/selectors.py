@@ -196,13 +196,23 @@ def region_forecast(
     if window is None:
         return RegionForecast(NO_FORECAST, [], [])
     rows = enterprise_paces(target=target, enterprises=enterprises, then=window[0])
-    at_risk = [(row, _project(target, [row], window, today)) for row in rows]
+    # An enterprise already at 100 % cannot miss the deadline: only the others are projected
+    # (a province has some 15,000 key enterprises; this loop is over them, not people).
+    at_risk = [
+        (row, _project(target, [row], window, today)) for row in rows if row.covered < row.required
+    ]
     at_risk = sorted([item for item in at_risk if item[1].misses_deadline], key=_worst_first)
     subregions = []
-    for child in region.children.all() if region is not None else []:
-        forecast = _project(
-            target, [row for row in rows if row.region_path.startswith(child.path)], window, today
-        )
+    children = list(region.children.all()) if region is not None else []
+    by_child: dict[str, list[EnterprisePace]] = {child.path: [] for child in children}
+    depth = region.path.count("/") if region is not None else 0
+    for row in rows:
+        # "/220000/220100/220102/" → its child of the region "/220000/": "/220000/220100/"
+        child_path = "/".join(row.region_path.split("/")[: depth + 1]) + "/"
+        if child_path in by_child:
+            by_child[child_path].append(row)
+    for child in children:
+        forecast = _project(target, by_child[child.path], window, today)
         if forecast.misses_deadline:
             subregions.append((child, forecast))
     return RegionForecast(
