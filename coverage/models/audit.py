@@ -14,6 +14,8 @@ class AuditLog(models.Model):
         REVOKE = "revoke", _("Revoked a certificate")
         DOWNLOAD = "download", _("Downloaded a personal-data file")
         ACCIDENT_IMPORT = "accidents", _("Imported accident figures")
+        REPORT_SUBMIT = "submit", _("Submitted an annual report")
+        REPORT_RETURN = "return", _("Returned an annual report")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True
