@@ -11,7 +11,7 @@ from coverage.models.organisations import (
 )
 from coverage.models.people import Person, Role, RosterEntry, RosterImport
 from coverage.models.sessions import Attendance, AttendanceChange, TrainingSession
-from coverage.models.training import TrainingRecord, TrainingTarget
+from coverage.models.training import TrainingFrequency, TrainingRecord, TrainingTarget
 
 __all__ = [
     "AccidentFigures",
@@ -30,6 +30,7 @@ __all__ = [
     "Role",
     "RosterEntry",
     "RosterImport",
+    "TrainingFrequency",
     "TrainingRecord",
     "TrainingSession",
     "TrainingTarget",

@@ -22,6 +22,10 @@ class CoveredPerson(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     # The earliest qualifying date: when the person became covered (monthly trends).
     first_on = models.DateField(_("covered since"))
+    # Qualifying records dated in the target's counting year, kept only for targets with
+    # frequency rules (0 for the others): an entry of a group needing N a year is covered
+    # when this reaches N (coverage/counts/frequency.py).
+    in_year = models.PositiveIntegerField(_("trainings this year"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("covered person")

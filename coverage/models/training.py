@@ -1,9 +1,11 @@
 import datetime
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from coverage.models.people import KEY_ROLES, Person
+from coverage.models.organisations import Industry
+from coverage.models.people import KEY_ROLES, Person, Role
 from coverage.private_files.storage import private_storage
 
 
@@ -42,6 +44,58 @@ class TrainingTarget(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TrainingFrequency(models.Model):
+    """A frequency target (R3): people of a group must train `per_year` times a year.
+
+    The group is a role, in one industry or (industry empty) in every industry; the rule of
+    the entry's own industry wins over the role's rule for every industry. A roster entry of
+    the group is covered only when its person has at least `per_year` distinct qualifying
+    records of the target dated in the counting year (coverage/counts/frequency.py).
+    """
+
+    target = models.ForeignKey(
+        TrainingTarget,
+        verbose_name=_("training target"),
+        on_delete=models.CASCADE,
+        related_name="frequencies",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the role in every industry."),
+    )
+    per_year = models.PositiveSmallIntegerField(
+        _("trainings per year"), validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("frequency target")
+        verbose_name_plural = _("frequency targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "role", "industry"],
+                condition=models.Q(industry__isnull=False),
+                name="training_frequency_once_per_industry",
+            ),
+            models.UniqueConstraint(
+                fields=["target", "role"],
+                condition=models.Q(industry__isnull=True),
+                name="training_frequency_once_for_every_industry",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(per_year__gte=1), name="training_frequency_at_least_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.role} {self.industry_id or '*'}: {self.per_year}"
 
 
 class TrainingRecord(models.Model):
