@@ -3,6 +3,7 @@ from coverage.models.audit import AuditLog
 from coverage.models.counts import CoveredPerson, EnterpriseCoverage
 from coverage.models.organisations import (
     Department,
+    DepartmentScope,
     Enterprise,
     Industry,
     KeyDesignation,
@@ -20,6 +21,7 @@ __all__ = [
     "AuditLog",
     "CoveredPerson",
     "Department",
+    "DepartmentScope",
     "Enterprise",
     "EnterpriseCoverage",
     "Industry",

@@ -128,6 +128,29 @@ class Department(models.TextChoices):
     SOCIAL_INSURANCE = "social_insurance", _("Social Insurance Administration")
 
 
+class DepartmentScope(models.Model):
+    """The industries a joint-meeting department supervises: its regulators see only the
+    enterprises of these industries in their regions. Data, edited in the Django admin; a
+    department that oversees every employer (人社, 社保) has `all_industries` instead of a
+    list, so a new industry needs no edit."""
+
+    department = models.CharField(
+        _("department"), max_length=20, choices=Department.choices, unique=True
+    )
+    all_industries = models.BooleanField(_("all industries"), default=False)
+    industries = models.ManyToManyField(
+        Industry, verbose_name=_("industries"), blank=True, related_name="department_scopes"
+    )
+
+    class Meta:
+        ordering = ["department"]
+        verbose_name = _("department's industries")
+        verbose_name_plural = _("departments' industries")
+
+    def __str__(self) -> str:
+        return self.get_department_display()
+
+
 class Membership(models.Model):
     """A user's role: administrator of an organisation, or regulator of a region.
 
