@@ -179,3 +179,29 @@ def own_records_visible(user, person) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or (person.user_id is not None and person.user_id == user.pk)
+
+
+def regulators_nearest(region: Region) -> list:
+    """The regulators of the region, else of its nearest ancestor that has any: who is told of
+    an enterprise there that needs a regulator (its county's, in the usual case)."""
+    codes = region.path.strip("/").split("/")
+    memberships = list(
+        Membership.objects.filter(role=Membership.Role.REGULATOR, region__code__in=codes)
+        .select_related("user", "region")
+        .order_by("user_id")
+    )
+    if not memberships:
+        return []
+    deepest = max(len(membership.region.path) for membership in memberships)
+    users = {m.user_id: m.user for m in memberships if len(m.region.path) == deepest}
+    return list(users.values())
+
+
+def escalations_visible(user) -> Q | None:
+    """The condition on an enterprise's region under which a regulator sees its escalation
+    tasks, or None for anyone who is not a regulator (they see none)."""
+    if not is_regulator(user):
+        return None
+    if user.is_superuser:
+        return Q()
+    return _under_any(_regulated_paths(user), "enterprise__region__path")

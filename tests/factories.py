@@ -48,6 +48,7 @@ from coverage.models import (
 from coverage.services import person_save, training_record
 from jobs.models import Job
 from media.models import MediaItem
+from reminders.models import ReminderRule
 from tests.helpers.identities import id_number
 
 # Accounts
@@ -462,3 +463,21 @@ def correct_answers(attempt: ExamAttempt, right: int | None = None) -> dict[int,
         wrong = [c.pk for c in question.choices.all() if not c.is_correct][:1]
         answers[question.pk] = correct if right is None or number < right else wrong
     return answers
+
+
+# Reminders
+
+
+class ReminderRuleFactory(DjangoModelFactory):
+    """A live rule reminding the region's enterprises below 100 % in the target's last 30 days."""
+
+    class Meta:
+        model = ReminderRule
+
+    name = factory.Sequence(lambda n: f"提醒规则{n}")
+    kind = ReminderRule.Kind.ENTERPRISE_BEHIND
+    region = factory.SubFactory(RegionFactory)
+    target = factory.SubFactory(TrainingTargetFactory)
+    threshold_percent = 100
+    days_before = 30
+    is_active = True

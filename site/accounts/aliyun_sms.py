@@ -30,6 +30,8 @@ TEMPLATE_VARIABLES = {
     Purpose.VERIFICATION_CODE: ("code",),
     Purpose.UNKNOWN_ACCOUNT: (),
     Purpose.ACCOUNT_EXISTS: (),
+    Purpose.TRAINING_REMINDER: ("name", "date", "link", "stop"),
+    Purpose.ENTERPRISE_REMINDER: ("enterprise", "percent", "date", "link"),
 }
 # (connect, read) seconds: the user waits on this page while the SMS goes out.
 TIMEOUT = (3, 5)

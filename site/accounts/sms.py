@@ -20,6 +20,9 @@ class Purpose:
     VERIFICATION_CODE = "verification_code"
     UNKNOWN_ACCOUNT = "unknown_account"
     ACCOUNT_EXISTS = "account_exists"
+    # Reminder rules (reminders/): a person missing training, an enterprise's contact.
+    TRAINING_REMINDER = "training_reminder"
+    ENTERPRISE_REMINDER = "enterprise_reminder"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("coverage/", include("coverage.urls")),
     path("learn/", include("courses.urls")),
     path("publicity/", include("publicity.urls")),
+    path("reminders/", include("reminders.urls")),
     path("api/", include(("coverage.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("sitemap.xml", site_files.sitemap, name="sitemap"),

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "coverage",
     "jobs",
     "publicity",
+    "reminders",
     "courses",
     "media",
     # Demo data and `load_demo`; not part of the product (nothing else imports it).
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "reminders.context_processors.bell",
             ],
         },
     },
@@ -335,6 +337,11 @@ CELERY_BEAT_SCHEDULE = {
     # Each region's monthly trend (a scan of its roster history) ready before the day's views.
     "coverage-trends-warm": {"task": "coverage.region_trends_warm", "schedule": 24 * 60 * 60},
 }
+# Reminder rules (reminders/): sent from 08:00 to 21:00 Asia/Shanghai only; at most one reminder
+# SMS per number per REMINDERS_SMS_WINDOW_DAYS, and REMINDERS_SMS_PER_RUN a run (the rest wait).
+CELERY_BEAT_SCHEDULE["reminders-run"] = {"task": "reminders.run", "schedule": 15 * 60}
+REMINDERS_SMS_WINDOW_DAYS = env.int("REMINDERS_SMS_WINDOW_DAYS", default=7)
+REMINDERS_SMS_PER_RUN = env.int("REMINDERS_SMS_PER_RUN", default=2000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A background job (jobs/) whose heartbeat stopped this long ago lost its worker: it is queued
 # again, and failed with a message once it has been interrupted JOBS_MAX_ATTEMPTS times.
