@@ -106,6 +106,27 @@ def region_in_scope_or_404(user, **lookup) -> Region:
     return get_object_or_404(regions_in_scope(user), **lookup)
 
 
+def _regulates_exactly(user, region: Region | None) -> bool:
+    return (
+        region is not None and user.is_authenticated and region.path in _regulated_paths(user)
+    )
+
+
+def report_may_edit(user, region: Region) -> bool:
+    """The region's annual report is written and submitted by the region's own regulators
+    (a city's by the city, not by the province above nor a county below)."""
+    return _regulates_exactly(user, region)
+
+
+def report_may_return(user, report) -> bool:
+    """A submitted report is reviewed, and returned, by the level it was submitted to: the
+    regulators of the parent region (a county's by its city, a city's by the province);
+    superusers stand in for the province."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or _regulates_exactly(user, report.region.parent)
+
+
 def administers(user, enterprise: Enterprise) -> bool:
     """An administrator of this very organisation (who keeps its roster, organises its
     sessions and assigns its courses)."""

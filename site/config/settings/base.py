@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "jobs",
     "publicity",
     "reminders",
+    "reports",
     "courses",
     "media",
     # Demo data and `load_demo`; not part of the product (nothing else imports it).
