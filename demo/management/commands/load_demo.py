@@ -14,6 +14,7 @@ from demo.installers.coverage import (
 )
 from demo.installers.history import demo_history_install
 from demo.installers.publicity import publicity_demo_install
+from demo.installers.reminders import demo_reminders_install
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         publicity_demo_install()
         demo_courses_install(home=Site.objects.get(is_default_site=True).root_page)
         demo_assignments_install()
+        demo_reminders_install()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write("Demo sign-ins (SMS codes are printed in this terminal):")
         for spec in DEMO_ACCOUNTS:
