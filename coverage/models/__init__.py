@@ -10,7 +10,7 @@ from coverage.models.organisations import (
     Membership,
     Region,
 )
-from coverage.models.people import Person, Role, RosterEntry, RosterImport
+from coverage.models.people import Person, PersonalCode, Role, RosterEntry, RosterImport
 from coverage.models.sessions import Attendance, AttendanceChange, TrainingSession
 from coverage.models.training import TrainingFrequency, TrainingRecord, TrainingTarget
 
@@ -28,6 +28,7 @@ __all__ = [
     "KeyDesignation",
     "Membership",
     "Person",
+    "PersonalCode",
     "Region",
     "Role",
     "RosterEntry",

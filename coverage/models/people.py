@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coverage.identifiers import mask_id_number, mask_mobile
@@ -58,6 +59,29 @@ class Person(models.Model):
     @staticmethod
     def masks(*, id_number: str, phone: str) -> dict:
         return {"id_number_masked": mask_id_number(id_number), "phone_masked": mask_mobile(phone)}
+
+
+class PersonalCode(models.Model):
+    """The person's check-in code for someone without a smartphone (coverage/personal_codes.py).
+
+    The code is derived from the secret key and `nonce`, so it can be shown again and the
+    database alone does not give it away; `code_hash` finds the person from a scanned code.
+    A new nonce (the worker's "new code") voids every card printed so far.
+    """
+
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="personal_code"
+    )
+    nonce = models.CharField(max_length=32, editable=False)
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("personal check-in code")
+        verbose_name_plural = _("personal check-in codes")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.issued_at:%Y-%m-%d}"
 
 
 class RosterImport(models.Model):

@@ -53,6 +53,23 @@ class TrainingSession(models.Model):
         help_text=_("Attendance counts as training only after this many minutes."),
     )
     checkout_required = models.BooleanField(_("check-out required"), default=False)
+    location_required = models.BooleanField(
+        _("location required"),
+        default=False,
+        help_text=_(
+            "A worker's own check-in is refused without a phone location inside the radius "
+            "of the venue (needs the venue's latitude and longitude)."
+        ),
+    )
+    location_radius_m = models.PositiveIntegerField(_("radius around the venue (m)"), default=1000)
+    confirmation_required = models.BooleanField(
+        _("confirmation number"),
+        default=False,
+        help_text=_(
+            "Show a short number beside the QR code that the worker types: a link forwarded "
+            "to someone who cannot see the screen is not enough."
+        ),
+    )
     audience = models.CharField(
         _("who may attend"), max_length=12, choices=Audience.choices, default=Audience.ROSTER
     )
@@ -96,6 +113,8 @@ class Attendance(models.Model):
         ROTATING = "rotating", _("Rotating QR code")
         STATIC = "static", _("Printed static QR code (weaker)")
         MANUAL = "manual", _("Added by the organiser")
+        PERSONAL_CODE = "personal_code", _("Personal code scanned by the organiser (weaker)")
+        ID_NUMBER = "id_number", _("ID number entered by the organiser (weaker)")
 
     class Flag(models.TextChoices):
         SHARED_DEVICE = "shared_device", _("Same phone checked in several people")
@@ -105,6 +124,12 @@ class Attendance(models.Model):
         )
         FAR_FROM_VENUE = "far_from_venue", _("Checked in far from the venue")
         STATIC_CODE = "static_code", _("Used the printed static code")
+        PERSONAL_CODE = "personal_code", _("Checked in with a personal code, not a phone")
+        ID_NUMBER = "id_number", _("Checked in by ID number, not a phone")
+        FAR_APART = (
+            "far_apart",
+            _("Checked in far from another check-in of this session within minutes"),
+        )
 
     session = models.ForeignKey(
         TrainingSession,
@@ -116,15 +141,21 @@ class Attendance(models.Model):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="attendances"
     )
     checked_in_at = models.DateTimeField(_("checked in at"))
-    checkin_method = models.CharField(_("check-in method"), max_length=10, choices=Method.choices)
+    checkin_method = models.CharField(_("check-in method"), max_length=16, choices=Method.choices)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     checkout_method = models.CharField(
-        _("check-out method"), max_length=10, choices=Method.choices, blank=True
+        _("check-out method"), max_length=16, choices=Method.choices, blank=True
     )
     device = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     distance_m = models.PositiveIntegerField(_("distance from venue (m)"), null=True, blank=True)
+    # The phone's position rounded to about 100 m: enough to tell two check-ins kilometres
+    # apart (a live-forwarded link), too coarse to say where someone lives.
+    latitude = models.FloatField(_("latitude (rounded)"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude (rounded)"), null=True, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
+    # Evidence behind a flag, by flag: {"far_apart": {"distance_m", "seconds", "attendance"}}.
+    flag_details = models.JSONField(_("flag details"), default=dict, blank=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     record = models.OneToOneField(
