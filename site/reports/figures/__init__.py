@@ -1,6 +1,7 @@
 """The figures of a region's annual implementation report, one function per section (grouped
-by subject: coverage.py, delivery.py, publicity.py, accidents.py), each a few SQL aggregates: the whole report costs a constant number of queries whatever the number of
-enterprises, people and records (tests/reports/test_figures.py asserts it).
+by subject: coverage.py, delivery.py, publicity.py, accidents.py), each a few SQL aggregates:
+the whole report costs a constant number of queries whatever the number of enterprises, people
+and records (tests/reports/test_figures.py asserts it).
 
 Every section is plain JSON-ready data (numbers, strings, ISO dates), so a submitted report
 freezes it as it is (reports.snapshot) and the page, the PDF and the xlsx draw from either.
