@@ -14,6 +14,7 @@ ROOT = Path(settings.BASE_DIR)
         ("config", "site/config"),
         ("accounts", "site/accounts"),
         ("publicity", "site/publicity"),
+        ("reports", "site/reports"),
         ("coverage", "coverage"),
         ("courses", "courses"),
         ("media", "media"),
