@@ -2,28 +2,112 @@
 their own organisation. Every view, export, API endpoint, command and page of every part
 reads through these; no other module asks the memberships who may see or change something."""
 
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, CharField, IntegerField, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from coverage.models import Enterprise, Membership, Region, TrainingSession
+from coverage.models import (
+    AccidentFigures,
+    Department,
+    DepartmentScope,
+    Enterprise,
+    Membership,
+    Region,
+    TrainingSession,
+)
 
 ADMINISTRATOR_ROLES = (Membership.Role.ENTERPRISE_ADMIN, Membership.Role.INSTITUTION_ADMIN)
 
 
-def _regulated_paths(user) -> list[str]:
-    memberships = getattr(user, "_regulated_paths", None)
-    if memberships is None:
-        memberships = list(
-            Membership.objects.filter(user=user, role=Membership.Role.REGULATOR).values_list(
-                "region__path", flat=True
+@dataclass(frozen=True)
+class RegulatedScope:
+    """One regulator membership: a region and everything below it, narrowed to the
+    industries its department supervises (`industry_ids` None: every industry)."""
+
+    path: str
+    department: str
+    industry_ids: tuple[int, ...] | None
+    industry_names: tuple[str, ...] = ()  # for the header, in the order of the ids
+
+    def condition(self, *, path_field: str, industry_field: str) -> Q:
+        condition = Q(**{f"{path_field}__startswith": self.path})
+        if self.industry_ids is not None:
+            condition &= Q(**{f"{industry_field}__in": self.industry_ids})
+        return condition
+
+
+def _regulated_scopes(user) -> list[RegulatedScope]:
+    scopes = getattr(user, "_regulated_scopes", None)
+    if scopes is None:
+        memberships = Membership.objects.filter(user=user, role=Membership.Role.REGULATOR)
+        # One round trip for both: the memberships, then their departments' industries (rows
+        # with an empty path). Every page asks this, so a department adds no query.
+        own = memberships.order_by().values_list(
+            "region__path",
+            "department",
+            Value(False, output_field=BooleanField()),
+            Value(None, output_field=IntegerField()),
+            Value(None, output_field=CharField()),
+        )
+        departments = (
+            DepartmentScope.objects.filter(
+                department__in=memberships.exclude(department="").values("department")
+            )
+            .order_by()
+            .values_list(
+                Value("", output_field=CharField()),
+                "department",
+                "all_industries",
+                "industries",
+                "industries__name",
             )
         )
-        user._regulated_paths = memberships
-    return memberships
+        rows = list(own.union(departments, all=True))
+        everything = {row[1] for row in rows if row[2] and not row[0]}
+        industries: dict[str, list[tuple[int, str]]] = {}
+        for path, department, _every, industry_id, name in rows:
+            if not path and industry_id is not None:
+                industries.setdefault(department, []).append((industry_id, name))
+        # A department without a row in the mapping supervises nothing (yet): it sees no
+        # enterprise rather than all of them.
+        scopes = []
+        for path, department, *_rest in rows:
+            if not path:
+                continue
+            if not department or department in everything:
+                scopes.append(RegulatedScope(path, department, None))
+            else:
+                found = sorted(industries.get(department, []))
+                scopes.append(
+                    RegulatedScope(
+                        path,
+                        department,
+                        tuple(pk for pk, _name in found),
+                        tuple(name for _pk, name in found),
+                    )
+                )
+        user._regulated_scopes = scopes
+    return scopes
+
+
+def _regulated_paths(user) -> list[str]:
+    return [scope.path for scope in _regulated_scopes(user)]
+
+
+def _regulated_condition(user, *, path_field: str, industry_field: str) -> Q | None:
+    """Rows under any of the user's regulated regions, each within its department's
+    industries; None for a user who regulates nothing."""
+    scopes = _regulated_scopes(user)
+    if not scopes:
+        return None
+    return reduce(
+        or_,
+        (s.condition(path_field=path_field, industry_field=industry_field) for s in scopes),
+    )
 
 
 def regulator_memberships(user) -> QuerySet[Membership]:
@@ -84,11 +168,84 @@ def enterprises_in_scope(user) -> QuerySet[Enterprise]:
                 "enterprise_id", flat=True
             )
         )
-    paths = _regulated_paths(user)
     condition = Q(pk__in=administered) if administered else Q(pk__in=[])
-    if paths:
-        condition |= _under_any(paths, "region__path")
+    regulated = _regulated_condition(user, path_field="region__path", industry_field="industry_id")
+    if regulated is not None:
+        condition |= regulated
     return Enterprise.objects.filter(condition)
+
+
+def accident_figures_in_scope(user) -> QuerySet[AccidentFigures]:
+    """Accident figures of the regions the user regulates, in their departments' industries
+    (a figure is per region and industry, like the enterprises a department sees)."""
+    if not user.is_authenticated:
+        return AccidentFigures.objects.none()
+    if user.is_superuser:
+        return AccidentFigures.objects.all()
+    regulated = _regulated_condition(user, path_field="region__path", industry_field="industry_id")
+    if regulated is None:
+        return AccidentFigures.objects.none()
+    return AccidentFigures.objects.filter(regulated)
+
+
+@dataclass(frozen=True)
+class RegionView:
+    """What a user sees of a region's enterprises: `enterprises`, and `key`, empty when
+    that is every enterprise of the region (figures any such user may share, as the cached
+    trend), else a name for this narrowing (its departments' industries, and organisations
+    the user administers there)."""
+
+    enterprises: QuerySet[Enterprise]
+    key: str
+
+
+def region_view(user, region: Region) -> RegionView:
+    """The user's enterprises in the region: all of them for a superuser or a regulator of
+    the region (or above) without a department, else the departments' industries."""
+    enterprises = enterprises_in_scope(user).filter(region__path__startswith=region.path)
+    if user.is_superuser:
+        return RegionView(enterprises, "")
+    relevant = [
+        s
+        for s in _regulated_scopes(user)
+        if region.path.startswith(s.path) or s.path.startswith(region.path)
+    ]
+    if any(s.industry_ids is None and region.path.startswith(s.path) for s in relevant):
+        return RegionView(enterprises, "")
+    parts = sorted(
+        f"{s.path}={'*' if s.industry_ids is None else ','.join(map(str, s.industry_ids))}"
+        for s in relevant
+    )
+    administered = sorted(getattr(user, "_administered_ids", None) or [])
+    if administered:
+        parts.append("admin=" + ",".join(map(str, administered)))
+    return RegionView(enterprises, ";".join(parts))
+
+
+@dataclass(frozen=True)
+class DepartmentLabel:
+    department: str
+    industries: list[str]  # names; empty with `everything`
+    everything: bool
+
+    @property
+    def name(self) -> str:
+        return Department(self.department).label
+
+
+def regulator_departments(user) -> list[DepartmentLabel]:
+    """The departments narrowing the user's regulator memberships and what each supervises
+    ("住房和城乡建设 · 建筑施工" on the dashboards), read with the scope: no query."""
+    labels = {
+        s.department: DepartmentLabel(
+            department=s.department,
+            industries=sorted(s.industry_names),
+            everything=s.industry_ids is None,
+        )
+        for s in _regulated_scopes(user)
+        if s.department
+    }
+    return [labels[d] for d in sorted(labels)]
 
 
 def region_ancestors_in_scope(user, region: Region) -> list[Region]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from coverage.identifiers import clean_id_number, clean_mobile, mask_mobile
 from coverage.models import (
     AuditLog,
+    DepartmentScope,
     Enterprise,
     Industry,
     Person,
@@ -34,6 +35,15 @@ KEY_INDUSTRIES = [
     ("transport", "交通运输"),
     ("machinery", "机械制造"),
 ]
+# Which departments supervise which industries by default (the migration that made the
+# mapping holds a frozen copy); 人社, 社保, 财政 and 工会 see every industry (`all_industries`).
+DEPARTMENT_INDUSTRIES = {
+    "housing": ["construction"],
+    "transport": ["transport"],
+    "emergency": ["hazardous_chemicals", "mining", "machinery"],
+    "miit": ["machinery"],
+    "health": ["healthcare"],
+}
 
 
 def region_save(*, code: str, name: str, level: str, parent: Region | None) -> Region:
@@ -66,11 +76,19 @@ def regions_load_jilin() -> Region:
 
 @transaction.atomic
 def industries_load_key() -> list[Industry]:
-    """The plan's five key industries; safe to re-run."""
-    return [
-        Industry.objects.update_or_create(code=code, defaults={"name": name, "is_key": True})[0]
-        for code, name in KEY_INDUSTRIES
-    ]
+    """The plan's five key industries, each new one given to its departments by default;
+    safe to re-run (an existing industry's departments, perhaps edited, are left alone)."""
+    industries = []
+    for code, name in KEY_INDUSTRIES:
+        industry, created = Industry.objects.update_or_create(
+            code=code, defaults={"name": name, "is_key": True}
+        )
+        if created:
+            departments = [d for d, codes in DEPARTMENT_INDUSTRIES.items() if code in codes]
+            for scope in DepartmentScope.objects.filter(department__in=departments):
+                scope.industries.add(industry)
+        industries.append(industry)
+    return industries
 
 
 def enterprise_save(

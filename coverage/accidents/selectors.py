@@ -7,6 +7,8 @@ total, shows either way, and nothing is counted twice)."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from coverage.accidents.rates import Totals, YearRate, base_year_choose, rate_trend
 from coverage.models import AccidentFigures, Industry, Region, TrainingTarget
 
@@ -32,16 +34,24 @@ class AccidentOverview:
     subregions: list[AccidentSeries]
 
 
-def accident_overview(*, region: Region, target: TrainingTarget | None) -> AccidentOverview:
+def accident_overview(
+    *,
+    region: Region,
+    target: TrainingTarget | None,
+    figures: QuerySet[AccidentFigures] | None = None,
+) -> AccidentOverview:
     """The region's figures by industry and by direct sub-region, each year with its rate and
-    its change against the targets (four queries, whatever the depth)."""
+    its change against the targets (four queries, whatever the depth). `figures` narrows the
+    rows read (a viewer's, `jurisdiction.accident_figures_in_scope`: a department sees its
+    industries); default: all."""
+    rows = AccidentFigures.objects.all() if figures is None else figures
     below = list(Region.objects.filter(path__startswith=region.path).only("pk", "parent_id"))
     children: dict[int | None, list[int]] = defaultdict(list)
     for item in below:
         children[item.parent_id].append(item.pk)
     own: dict[tuple[int, int, int], Totals] = {}
     industry_ids = set()
-    for row in AccidentFigures.objects.filter(region__path__startswith=region.path).values_list(
+    for row in rows.filter(region__path__startswith=region.path).values_list(
         "region_id",
         "industry_id",
         "year",

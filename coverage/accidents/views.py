@@ -21,9 +21,11 @@ from coverage.audit.client_ip import client_ip
 from coverage.audit.exports import CONTENT_TYPES, XLSX
 from coverage.dashboards.filters import target_choice
 from coverage.jurisdiction import (
+    accident_figures_in_scope,
     is_regulator,
     region_ancestors_in_scope,
     region_in_scope_or_404,
+    regulator_departments,
     regulator_memberships,
 )
 from coverage.rosters.files import RosterFileError
@@ -109,7 +111,11 @@ def _cells(series, years):
 @login_required
 def accident_region(request, code):
     region = region_in_scope_or_404(request.user, code=code)
-    overview = accident_overview(region=region, target=target_choice(request.GET.get("target")))
+    overview = accident_overview(
+        region=region,
+        target=target_choice(request.GET.get("target")),
+        figures=accident_figures_in_scope(request.user),
+    )
     years = overview.years
 
     def rows(all_series, link: bool):
@@ -130,6 +136,7 @@ def accident_region(request, code):
         {
             "region": region,
             "ancestors": region_ancestors_in_scope(request.user, region),
+            "departments": regulator_departments(request.user),
             "overview": overview,
             "years": years,
             "total": rows([overview.total], link=False)[0],

@@ -9,7 +9,7 @@ from rest_framework import generics, serializers
 from coverage.accidents.selectors import AccidentOverview, accident_overview
 from coverage.api.views import TARGET_PARAMETER, AuditedAPIView
 from coverage.dashboards.filters import target_choice
-from coverage.jurisdiction import region_in_scope_or_404
+from coverage.jurisdiction import accident_figures_in_scope, region_in_scope_or_404
 from coverage.models import Region
 
 CHANGE_HELP = "Relative change in percent (−5.0 is 5 % lower); null without a year to compare."
@@ -97,4 +97,6 @@ class AccidentRegionDetail(AuditedAPIView, generics.RetrieveAPIView):
     def get_object(self) -> AccidentOverview:
         region = region_in_scope_or_404(self.request.user, code=self.kwargs["code"])
         target = target_choice(self.request.query_params.get("target"))
-        return accident_overview(region=region, target=target)
+        return accident_overview(
+            region=region, target=target, figures=accident_figures_in_scope(self.request.user)
+        )

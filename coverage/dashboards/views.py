@@ -21,6 +21,8 @@ from coverage.jurisdiction import (
     enterprises_in_scope,
     region_ancestors_in_scope,
     region_in_scope_or_404,
+    region_view,
+    regulator_departments,
     sees_full_identifiers,
 )
 from coverage.models import Enterprise, Role, RosterEntry, TrainingTarget
@@ -31,7 +33,6 @@ from coverage.selectors import (
     coverage_totals,
     days_to_deadline,
     enterprises_with_coverage,
-    frequency_by_role,
     people_not_covered,
     region_figures,
 )
@@ -82,7 +83,8 @@ def region_detail(request, code):
     if target is None:
         return _no_target(request)
     scope = enterprises_in_scope(request.user)
-    in_region = scope.filter(region__path__startswith=region.path)
+    view = region_view(request.user, region)
+    in_region = view.enterprises
     form = EnterpriseFilterForm(request.GET or None, region=region)
     enterprises = enterprises_filtered(
         enterprises_with_coverage(target=target, enterprises=in_region), form
@@ -98,7 +100,13 @@ def region_detail(request, code):
     ]
     forecast = region_forecast(target=target, region=region, enterprises=scope)
     trend_role = _trend_role(request, target)
-    trend = region_trend(target=target, region=region, role=trend_role)
+    trend = region_trend(
+        target=target,
+        region=region,
+        role=trend_role,
+        enterprises=in_region,
+        scope_key=view.key,
+    )
 
     tables = {
         "enterprises": lambda: enterprise_table(enterprises),
@@ -124,6 +132,7 @@ def region_detail(request, code):
         {
             "region": region,
             "ancestors": region_ancestors_in_scope(request.user, region),
+            "departments": regulator_departments(request.user),
             "target": target,
             "targets": TrainingTarget.objects.all(),
             "summary": region_figures(target=target, region=region, enterprises=scope),
@@ -188,9 +197,8 @@ def enterprise_detail(request, credit_code):
             personal=True,
         )
 
-    per_year = frequency_by_role(target=target, industry_id=enterprise.industry_id)
     by_role = [
-        (ROLE_LABELS[role], figures, per_year.get(role))
+        (ROLE_LABELS[role], figures)
         for role, figures in coverage_by_role(target=target, enterprises=one).items()
     ]
     return render(

@@ -12,6 +12,7 @@ second at the province's scale), so it is kept in the cache for the day
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -240,31 +241,41 @@ def enterprise_forecasts(
     }
 
 
-def _trend_key(target: TrainingTarget, region: Region, role: str | None, day) -> str:
-    return f"coverage:trend:{target.pk}:{region.code}:{role or ''}:{day.isoformat()}"
+def _trend_key(
+    target: TrainingTarget, region: Region, role: str | None, day, scope_key: str = ""
+) -> str:
+    # A narrowed view (a department's industries) is a value of its own: a housing
+    # regulator must never be served the whole region's trend, nor the reverse.
+    scope = hashlib.sha256(scope_key.encode()).hexdigest()[:16] if scope_key else ""
+    return f"coverage:trend:{target.pk}:{region.code}:{role or ''}:{scope}:{day.isoformat()}"
 
 
 def region_trend(
-    *, target: TrainingTarget, region: Region, role: str | None = None
+    *,
+    target: TrainingTarget,
+    region: Region,
+    role: str | None = None,
+    enterprises: QuerySet[Enterprise] | None = None,
+    scope_key: str = "",
 ) -> list[TrendPoint]:
-    """`coverage_trend` of every key enterprise in the region, kept in the shared cache for
-    the day. Region pages show all of a region's enterprises to whoever may open them (a
-    regulator of the region or above), so one value serves them all."""
+    """`coverage_trend` of the region's key enterprises, kept in the shared cache for the
+    day. Without `scope_key` every enterprise of the region (one value for all who see the
+    whole region); with one, `enterprises` (the viewer's, in the region; see
+    `jurisdiction.region_view`), cached under that key."""
     today = timezone.localdate()
-    key = _trend_key(target, region, role, today)
+    key = _trend_key(target, region, role, today, scope_key)
+    in_region = (
+        enterprises
+        if scope_key and enterprises is not None
+        else Enterprise.objects.filter(region__path__startswith=region.path)
+    )
     trend = cache.get(key)
     if trend is None:
-        trend = coverage_trend(
-            target=target,
-            enterprises=Enterprise.objects.filter(region__path__startswith=region.path),
-            role=role,
-            today=today,
-        )
+        trend = coverage_trend(target=target, enterprises=in_region, role=role, today=today)
         cache.set(key, trend, TREND_CACHE_SECONDS)
     if trend and trend[-1].month_end == today:
         # Today's point is live, from the maintained counts: a training recorded an hour ago
         # shows at once; only the past months wait for tomorrow's recount.
-        in_region = Enterprise.objects.filter(region__path__startswith=region.path)
         now = (
             coverage_by_role(target=target, enterprises=in_region)[role]
             if role

@@ -43,3 +43,25 @@ def test_migration_keeps_an_edited_mapping():
     seed_migration.seed(apps, None)
 
     assert DepartmentScope.objects.get(department="housing").all_industries
+
+
+def test_key_industries_loaded_after_the_migration_join_their_departments():
+    DepartmentScope.objects.all().delete()
+    seed_migration.seed(apps, None)  # a fresh database: departments before industries
+
+    industries_load_key()
+
+    assert industry_codes("housing") == {"construction"}
+    assert industry_codes("emergency") == {"hazardous_chemicals", "mining", "machinery"}
+    assert industry_codes("miit") == {"machinery"}
+
+
+def test_reloading_key_industries_leaves_an_edited_mapping_alone():
+    DepartmentScope.objects.all().delete()
+    seed_migration.seed(apps, None)
+    industries_load_key()
+    DepartmentScope.objects.get(department="housing").industries.clear()
+
+    industries_load_key()
+
+    assert industry_codes("housing") == set()
