@@ -6,8 +6,10 @@ validation all call these functions. Each `clean_*` returns the normalised value
 """
 
 import datetime
+import itertools
 import re
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -162,3 +164,50 @@ def id_number_mangled_by_excel(raw: str) -> bool:
         and text.endswith("000")
         and ric.calc_check_digit(text) != text[17]
     )
+
+
+# Weights of the first 17 digits in the check character: 13^(16-i) mod 11, as int(…, 13) in
+# stdnum's calc_check_digit reads them (13 ≡ 2 mod 11).
+_ID_WEIGHTS = [pow(2, 16 - i, 11) for i in range(17)]
+_PROVINCE_TABLE = [f"{code:02d}" in PROVINCE_PREFIXES for code in range(100)]
+_DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+
+def id_numbers_plainly_valid(values: list[str], *, today: datetime.date) -> list[bool]:
+    """For each value: True when it is, exactly as written, an ID number that `clean_id_number`
+    returns unchanged (18 ASCII characters, digits and a final digit or X, a province code, a
+    possible birth date from 1900 to `today`, the right check character). All numbers at once
+    in numpy: a roster's 100,000 numbers cost ~0.1 s instead of ~2 s one by one. False says
+    only "not plainly": such a value goes through `clean_id_number`, which cleans it or says
+    what is wrong."""
+    count = len(values)
+    fits = np.fromiter(map(len, values), dtype=np.int64, count=count) == 18
+    valid = np.zeros(count, dtype=bool)
+    if not fits.any():
+        return valid.tolist()
+    text = "".join(values if fits.all() else itertools.compress(values, fits))
+    # One byte a character when all are ASCII (nearly always); else UTF-32, one code point
+    # per element, so that any character (a full-width digit) is seen whole.
+    ascii_only = text.isascii()
+    data = text.encode("ascii") if ascii_only else text.encode("utf-32-le", "surrogatepass")
+    chars = np.frombuffer(data, dtype=np.uint8 if ascii_only else np.uint32)
+    chars = chars.reshape(-1, 18).astype(np.int32)
+    digits = chars - ord("0")
+    ok = ((digits[:, :17] >= 0) & (digits[:, :17] <= 9)).all(axis=1)
+    last = chars[:, 17]
+    ok &= ((last >= ord("0")) & (last <= ord("9"))) | (last == ord("X"))
+    digits = np.where(ok[:, None], digits, 0)  # rows already refused read as zeros below
+    ok &= np.array(_PROVINCE_TABLE)[digits[:, 0] * 10 + digits[:, 1]]
+    year = digits[:, 6] * 1000 + digits[:, 7] * 100 + digits[:, 8] * 10 + digits[:, 9]
+    month = digits[:, 10] * 10 + digits[:, 11]
+    day = digits[:, 12] * 10 + digits[:, 13]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    days = np.array(_DAYS_IN_MONTH)[np.where(month_ok, month, 0)] + (leap & (month == 2))
+    ok &= month_ok & (day >= 1) & (day <= days)
+    stamp = year * 10000 + month * 100 + day
+    ok &= (stamp >= 19000101) & (stamp <= today.year * 10000 + today.month * 100 + today.day)
+    check = (1 - 2 * (digits[:, :17] @ np.array(_ID_WEIGHTS))) % 11
+    ok &= np.where(check == 10, last == ord("X"), last == check + ord("0"))
+    valid[fits] = ok
+    return valid.tolist()
