@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from coverage.models import DepartmentScope, Enterprise, Industry, Membership, Region
+from coverage.models import (
+    DepartmentScope,
+    Enterprise,
+    Industry,
+    Membership,
+    Region,
+    TrainingFrequency,
+)
 
 
 @admin.register(Region)
@@ -47,3 +54,14 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "department"]
     autocomplete_fields = ["user", "enterprise", "region"]
     list_select_related = ["user", "enterprise", "region"]
+
+
+@admin.register(TrainingFrequency)
+class TrainingFrequencyAdmin(admin.ModelAdmin):
+    list_display = ["target", "role", "industry", "per_year"]
+    list_filter = ["target", "role", "industry"]
+    list_select_related = ["target", "industry"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Saving rebuilds the rule's target; moving a rule would leave the old one stale.
+        return ["target"] if obj else []

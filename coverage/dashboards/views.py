@@ -33,6 +33,7 @@ from coverage.selectors import (
     coverage_totals,
     days_to_deadline,
     enterprises_with_coverage,
+    frequency_by_role,
     people_not_covered,
     region_figures,
 )
@@ -197,8 +198,9 @@ def enterprise_detail(request, credit_code):
             personal=True,
         )
 
+    per_year = frequency_by_role(target=target, industry_id=enterprise.industry_id)
     by_role = [
-        (ROLE_LABELS[role], figures)
+        (ROLE_LABELS[role], figures, per_year.get(role))
         for role, figures in coverage_by_role(target=target, enterprises=one).items()
     ]
     return render(

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 SITE_DIR = BASE_DIR / "site"
@@ -337,6 +338,11 @@ CELERY_BEAT_SCHEDULE = {
     "coverage-counts-drift": {"task": "coverage.counts_drift_repair", "schedule": 24 * 60 * 60},
     # Each region's monthly trend (a scan of its roster history) ready before the day's views.
     "coverage-trends-warm": {"task": "coverage.region_trends_warm", "schedule": 24 * 60 * 60},
+    # Frequency targets count the calendar year (CELERY_TIMEZONE): the new one starts at 0.
+    "coverage-frequency-new-year": {
+        "task": "coverage.frequency_year_rebuild",
+        "schedule": crontab(minute=5, hour=0, day_of_month=1, month_of_year=1),
+    },
 }
 # Reminder rules (reminders/): sent from 08:00 to 21:00 Asia/Shanghai only; at most one reminder
 # SMS per number per REMINDERS_SMS_WINDOW_DAYS, and REMINDERS_SMS_PER_RUN a run (the rest wait).
