@@ -383,3 +383,30 @@ def escalations_visible(user) -> Q | None:
     if user.is_superuser:
         return Q()
     return _under_any(_regulated_paths(user), "enterprise__region__path")
+
+
+def person_page_visible(user, person, *, enterprise: Enterprise | None = None) -> bool:
+    """A person's page (their ledger, all of it: training belongs to the person). On an
+    organisation's pages: the organisation is in scope and has or had the person on its
+    roster. Without one: regulators (and superusers), for a person who is or was on the
+    roster of an organisation in their scope."""
+    if not user.is_authenticated:
+        return False
+    in_scope = enterprises_in_scope(user)
+    if enterprise is not None:
+        return in_scope.filter(pk=enterprise.pk, roster_entries__person=person).exists()
+    if not is_regulator(user):
+        return False
+    return user.is_superuser or in_scope.filter(roster_entries__person=person).exists()
+
+
+def person_identifiers_visible(user, *, enterprise: Enterprise | None) -> bool:
+    """The full ID number on a person's page: only on the organisation's own page, for its own
+    administrators (as on the roster); regulators see it masked."""
+    return enterprise is not None and sees_full_identifiers(user, enterprise)
+
+
+def ledger_may_correct(user, person) -> bool:
+    """Corrections of a person's ledger are the authorities': the regulators who may open the
+    person's page (and superusers); organisations and the person ask them."""
+    return person_page_visible(user, person)

@@ -42,7 +42,8 @@ def chinese_font_register() -> str:
     return CHINESE_FONT
 
 
-def _qr_drawing(data: str, size: float) -> Drawing:
+def qr_drawing(data: str, size: float) -> Drawing:
+    """A QR code as a reportlab drawing `size` points square (certificates, 学时证明)."""
     widget = QrCodeWidget(data, barLevel="M")
     x1, y1, x2, y2 = widget.getBounds()
     drawing = Drawing(
@@ -122,7 +123,7 @@ def certificate_pdf(*, certificate: Certificate, verify_url: str, compress: bool
         y -= 7 * mm
 
     qr_size = 40 * mm
-    renderPDF.draw(_qr_drawing(verify_url, qr_size), pdf, width - 30 * mm - qr_size, 24 * mm)
+    renderPDF.draw(qr_drawing(verify_url, qr_size), pdf, width - 30 * mm - qr_size, 24 * mm)
     pdf.setFont(CHINESE_FONT, 9)
     pdf.drawCentredString(width - 30 * mm - qr_size / 2, 20 * mm, _("Scan to verify"))
 

@@ -14,6 +14,12 @@ from coverage.services import audit_log
 SERIAL_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
+def serial_make(*, prefix: str, on) -> str:
+    """A serial nobody can guess: the prefix, the year of `on`, ten characters easily read
+    aloud (certificates YF…, 学时证明 XS…); callers check it is not taken."""
+    return f"{prefix}{on:%Y}" + "".join(secrets.choice(SERIAL_ALPHABET) for _ in range(10))
+
+
 class RevokeRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
@@ -27,7 +33,7 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
         return existing
     issued_on = timezone.localdate(enrolment.completed_at)
     while True:
-        serial = f"YF{issued_on:%Y}" + "".join(secrets.choice(SERIAL_ALPHABET) for _ in range(10))
+        serial = serial_make(prefix="YF", on=issued_on)
         if not Certificate.objects.filter(serial=serial).exists():
             break
     return Certificate.objects.create(

@@ -24,6 +24,7 @@ urlpatterns = [
     path("publicity/", include("publicity.urls")),
     path("reminders/", include("reminders.urls")),
     path("reports/", include("reports.urls")),
+    path("ledger/", include("ledger.urls")),
     path("api/", include(("coverage.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("sitemap.xml", site_files.sitemap, name="sitemap"),

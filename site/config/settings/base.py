@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "publicity",
     "reminders",
     "reports",
+    "ledger",
     "courses",
     "media",
     # Demo data and `load_demo`; not part of the product (nothing else imports it).
