@@ -12,12 +12,10 @@ from demo.installers.coverage import (
     demo_people_install,
     demo_sessions_install,
 )
-from demo.installers.frequency import demo_frequency_install
 from demo.installers.history import demo_history_install
 from demo.installers.ledger import demo_ledger_install
 from demo.installers.publicity import publicity_demo_install
 from demo.installers.reminders import demo_reminders_install
-from demo.installers.reports import demo_reports_install
 
 
 class Command(BaseCommand):
@@ -29,14 +27,12 @@ class Command(BaseCommand):
         demo_people_install()
         demo_sessions_install()
         demo_history_install()
-        demo_frequency_install()
         demo_ledger_install()
         demo_accounts_install()
         publicity_demo_install()
         demo_courses_install(home=Site.objects.get(is_default_site=True).root_page)
         demo_assignments_install()
         demo_reminders_install()
-        demo_reports_install()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write("Demo sign-ins (SMS codes are printed in this terminal):")
         for spec in DEMO_ACCOUNTS:
