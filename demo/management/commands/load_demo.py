@@ -16,6 +16,7 @@ from demo.installers.history import demo_history_install
 from demo.installers.ledger import demo_ledger_install
 from demo.installers.publicity import publicity_demo_install
 from demo.installers.reminders import demo_reminders_install
+from demo.installers.reports import demo_reports_install
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         demo_courses_install(home=Site.objects.get(is_default_site=True).root_page)
         demo_assignments_install()
         demo_reminders_install()
+        demo_reports_install()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write("Demo sign-ins (SMS codes are printed in this terminal):")
         for spec in DEMO_ACCOUNTS:
