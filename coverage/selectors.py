@@ -3,7 +3,9 @@ the API and the annual report, so every place shows the same numbers.
 
 A person on an active roster entry with a required role, in a key enterprise, is *covered*
 when they have a training record counting toward the target dated inside its period. Training
-belongs to the person: a course finished while working elsewhere counts here too.
+belongs to the person: a course finished while working elsewhere counts here too. An entry in
+a frequency group (TrainingFrequency: a role, optionally in one industry) needs that many
+records in the counting year instead (coverage/counts/frequency.py states the rule).
 
 The figures are sums over the maintained counts (coverage/counts/): per enterprise, target
 and role, the required and covered entries, kept exact as rosters and records change. Key
@@ -24,6 +26,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -39,6 +42,7 @@ from coverage.models import (
     Region,
     Role,
     RosterEntry,
+    TrainingFrequency,
     TrainingTarget,
 )
 
@@ -73,19 +77,53 @@ def key_enterprises(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     return enterprises.filter(is_key=True, kind=Enterprise.Kind.ENTERPRISE)
 
 
+def _per_year(target: TrainingTarget) -> Coalesce:
+    """The entry's frequency rule (its industry's, else its role's): 0 outside every group."""
+    rules = TrainingFrequency.objects.filter(target=target, role=OuterRef("role")).values(
+        "per_year"
+    )
+    return Coalesce(
+        Subquery(rules.filter(industry=OuterRef("enterprise__industry_id"))[:1]),
+        Subquery(rules.filter(industry__isnull=True)[:1]),
+        0,
+    )
+
+
 def _is_covered(target: TrainingTarget) -> Exists:
-    return Exists(CoveredPerson.objects.filter(target=target, person=OuterRef("person_id")))
+    # `in_year` is 0 outside frequency targets, and so is an entry's per_year outside groups.
+    return Exists(
+        CoveredPerson.objects.filter(
+            target=target, person=OuterRef("person_id"), in_year__gte=OuterRef("per_year")
+        )
+    )
 
 
 def required_entries(
     *, target: TrainingTarget, enterprises: QuerySet[Enterprise]
 ) -> QuerySet[RosterEntry]:
-    """Active roster entries the target requires."""
-    return RosterEntry.objects.filter(
-        end_date__isnull=True,
-        role__in=target.required_roles,
-        enterprise__in=key_enterprises(enterprises),
-    ).order_by()
+    """Active roster entries the target requires, annotated with their `per_year` (0: one
+    qualifying training in the period is enough)."""
+    return (
+        RosterEntry.objects.filter(
+            end_date__isnull=True,
+            role__in=target.required_roles,
+            enterprise__in=key_enterprises(enterprises),
+        )
+        .annotate(per_year=_per_year(target))
+        .order_by()
+    )
+
+
+def frequency_by_role(*, target: TrainingTarget, industry_id: int | None) -> dict[str, int]:
+    """The trainings a year each role of an enterprise in this industry needs (roles
+    without a frequency rule are absent)."""
+    found: dict[str, int] = {}
+    for role, industry, per_year in TrainingFrequency.objects.filter(
+        Q(industry__isnull=True) | Q(industry_id=industry_id), target=target
+    ).values_list("role", "industry_id", "per_year"):
+        if industry is not None or role not in found:  # the industry's own rule wins
+            found[role] = per_year
+    return found
 
 
 def covered_entries(
@@ -279,10 +317,13 @@ def coverage_by_subregion(
 def people_not_covered(
     *, target: TrainingTarget, enterprises: QuerySet[Enterprise]
 ) -> QuerySet[RosterEntry]:
-    """Required roster entries still without qualifying training (masked data only)."""
+    """Required roster entries still without qualifying training (masked data only); those
+    in frequency groups carry `in_year`, their qualifying trainings in the counting year."""
+    in_year = CoveredPerson.objects.filter(target=target, person=OuterRef("person_id"))
     return (
         required_entries(target=target, enterprises=enterprises)
         .filter(~_is_covered(target))
+        .annotate(in_year=Coalesce(Subquery(in_year.values("in_year")[:1]), 0))
         .select_related("person", "enterprise", "enterprise__region")
         .order_by("enterprise__name", "role", "person__name")
     )

@@ -41,6 +41,7 @@ from coverage.models import (
     Role,
     RosterEntry,
     RosterImport,
+    TrainingFrequency,
     TrainingRecord,
     TrainingSession,
     TrainingTarget,
@@ -232,6 +233,18 @@ class TrainingTargetFactory(DjangoModelFactory):
     end_date = datetime.date(2025, 12, 31)
     required_roles = ["manager", "safety_head", "team_leader"]
     qualifying_kinds = []
+
+
+class TrainingFrequencyFactory(DjangoModelFactory):
+    """Team leaders in mining, twice a year (the plan's kind of high-incidence group)."""
+
+    class Meta:
+        model = TrainingFrequency
+
+    target = factory.SubFactory(TrainingTargetFactory)
+    role = "team_leader"
+    industry = factory.SubFactory(IndustryFactory, code="mining", name="矿山")
+    per_year = 2
 
 
 def target_this_year() -> TrainingTarget:

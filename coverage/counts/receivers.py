@@ -8,7 +8,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from coverage.counts import maintain
-from coverage.models import RosterEntry, TrainingRecord, TrainingTarget
+from coverage.models import (
+    Enterprise,
+    RosterEntry,
+    TrainingFrequency,
+    TrainingRecord,
+    TrainingTarget,
+)
 
 
 @receiver([post_save, post_delete], sender=RosterEntry)
@@ -52,3 +58,26 @@ def training_record_targets_changed(sender, instance, action, reverse, pk_set, *
 def training_target_saved(sender, instance: TrainingTarget, raw=False, **kwargs) -> None:
     if not raw:
         maintain.target_rebuild(instance)
+
+
+@receiver([post_save, post_delete], sender=TrainingFrequency)
+def training_frequency_changed(sender, instance: TrainingFrequency, raw=False, **kwargs) -> None:
+    # Deleted with its target: the target's maintained rows go with it, nothing to rebuild.
+    origin = kwargs.get("origin")  # what delete() was called on: an instance or a queryset
+    if raw or getattr(origin, "model", type(origin)) is TrainingTarget:
+        return
+    maintain.target_rebuild(TrainingTarget.objects.get(pk=instance.target_id))
+
+
+@receiver(post_save, sender=Enterprise)
+def enterprise_saved(sender, instance: Enterprise, created, raw=False, update_fields=None, **kw):
+    """An enterprise's industry decides which frequency group its entries are in. A save that
+    names its fields without the industry changes no group (is_key, contact edits)."""
+    if (
+        raw
+        or created
+        or (update_fields is not None and not {"industry", "industry_id"} & update_fields)
+    ):
+        return
+    if TrainingFrequency.objects.filter(industry__isnull=False).exists():
+        maintain.enterprises_recount([instance.pk])

@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +97,16 @@ class TrainingFrequency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.role} {self.industry_id or '*'}: {self.per_year}"
+
+    def clean(self) -> None:
+        # A rule for a role the target does not require would silently count for nothing.
+        if self.target_id and self.role not in self.target.required_roles:
+            raise ValidationError(
+                {
+                    "role": _("The target %(target)s does not require this role.")
+                    % {"target": self.target}
+                }
+            )
 
 
 class TrainingRecord(models.Model):

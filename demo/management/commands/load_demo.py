@@ -12,6 +12,7 @@ from demo.installers.coverage import (
     demo_people_install,
     demo_sessions_install,
 )
+from demo.installers.frequency import demo_frequency_install
 from demo.installers.history import demo_history_install
 from demo.installers.ledger import demo_ledger_install
 from demo.installers.publicity import publicity_demo_install
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         demo_people_install()
         demo_sessions_install()
         demo_history_install()
+        demo_frequency_install()
         demo_ledger_install()
         demo_accounts_install()
         publicity_demo_install()
