@@ -376,13 +376,16 @@ def regulators_nearest(region: Region) -> list:
 
 
 def escalations_visible(user) -> Q | None:
-    """The condition on an enterprise's region under which a regulator sees its escalation
-    tasks, or None for anyone who is not a regulator (they see none)."""
+    """The condition on an enterprise's region (and, for a department, its industry) under
+    which a regulator sees its escalation tasks, or None for anyone who is not a regulator
+    (they see none)."""
     if not is_regulator(user):
         return None
     if user.is_superuser:
         return Q()
-    return _under_any(_regulated_paths(user), "enterprise__region__path")
+    return _regulated_condition(
+        user, path_field="enterprise__region__path", industry_field="enterprise__industry_id"
+    )
 
 
 def person_page_visible(user, person, *, enterprise: Enterprise | None = None) -> bool:

@@ -16,16 +16,19 @@ from coverage.forecast.selectors import _trend_key, coverage_trend
 from coverage.jurisdiction import (
     accident_figures_in_scope,
     enterprises_in_scope,
+    escalations_visible,
     sessions_in_scope,
 )
 from coverage.models import AuditLog, Department, DepartmentScope, Enterprise, Membership, Role
 from coverage.selectors import covered_entries, required_entries
 from coverage.services import training_record
+from reminders.models import EscalationTask
 from tests.factories import (
     AccidentFiguresFactory,
     EnterpriseFactory,
     IndustryFactory,
     MembershipFactory,
+    ReminderRuleFactory,
     RosterEntryFactory,
     TokenFactory,
     TrainingSessionFactory,
@@ -295,3 +298,17 @@ def test_sessions_of_other_industries_are_not_listed(province):
     TrainingSessionFactory(organiser=province["carrier"])
 
     assert list(sessions_in_scope(user)) == [builder_session]
+
+
+def test_escalation_tasks_of_other_industries_are_not_listed(province):
+    rule = ReminderRuleFactory(region=province["regions"]["220100"], target=province["target"])
+    now = timezone.now()
+    for enterprise in (province["builder"], province["carrier"]):
+        EscalationTask.objects.create(
+            rule=rule, period="p", enterprise=enterprise, reminded_at=now, created_at=now
+        )
+    user = regulator(province["regions"]["220000"], Department.HOUSING)
+
+    visible = EscalationTask.objects.filter(escalations_visible(user))
+
+    assert [task.enterprise for task in visible] == [province["builder"]]
