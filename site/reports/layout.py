@@ -134,7 +134,7 @@ def _forecast(figures: dict) -> Section:
     section.facts += [
         (_("Deadline"), forecast.get("deadline")),
         (_("At this pace by the deadline (%)"), forecast["percent_at_deadline"]),
-        (_("100% reached on"), forecast["date_full"] or _("not at this pace")),
+        (_("Everyone covered on"), forecast["date_full"] or _("not at this pace")),
     ]
     if forecast.get("subregions_at_risk"):
         section.tables.append(
