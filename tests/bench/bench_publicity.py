@@ -44,6 +44,9 @@ ARTICLE = "/articles/dust-lungs/"
 BARE = "/bench/bare/"
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/12"
 LOCMEM_ALIAS = "bench_pages_locmem"
+# The shared cache again, read with redis-py's parser in Python: what hiredis saves a hit.
+PYTHON_PARSER_ALIAS = "bench_pages_python_parser"
+PYTHON_PARSER = "redis._parsers.resp2._RESP2Parser"
 GOAL = 0.7
 LOCMEM_BACKEND = "django.core.cache.backends.locmem.LocMemCache"
 
@@ -98,9 +101,14 @@ def _setup(scratch: Path) -> str | None:
         call_command("createcachetable", verbosity=0)
     # This module's URLconf (the bare view beside the platform). Static URLs by name, not from
     # a collectstatic manifest: the scratch folder has none, and the lookup costs the same.
+    caches = {**settings.CACHES, LOCMEM_ALIAS: {"BACKEND": LOCMEM_BACKEND}}
+    shared = caches[settings.PUBLICITY_PAGE_CACHE_ALIAS]
+    if shared["BACKEND"].endswith("RedisCache"):
+        options = {**shared.get("OPTIONS", {}), "parser_class": PYTHON_PARSER}
+        caches[PYTHON_PARSER_ALIAS] = {**shared, "OPTIONS": options}
     override_settings(
         ROOT_URLCONF="tests.bench.bench_publicity",
-        CACHES={**settings.CACHES, LOCMEM_ALIAS: {"BACKEND": LOCMEM_BACKEND}},
+        CACHES=caches,
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -127,6 +135,13 @@ def _rate(client, url_for, seconds: float) -> float:
             raise SystemExit(f"{url_for(count)} answered {response.status_code}")
         count += 1
     return count / (time.perf_counter() - started)
+
+
+def _hiredis() -> bool:
+    """Whether redis-py reads answers with hiredis (it does whenever hiredis is installed)."""
+    from redis.utils import HIREDIS_AVAILABLE
+
+    return HIREDIS_AVAILABLE
 
 
 def _warm(client, alias: str) -> None:
@@ -171,6 +186,9 @@ def main() -> None:
             _warm(client, shared)
             kind = shared_url.split(":", 1)[0]
             sides[f"cached ({kind})"] = (shared, lambda n: ARTICLE)
+            if PYTHON_PARSER_ALIAS in settings.CACHES and _hiredis():
+                _warm(client, PYTHON_PARSER_ALIAS)
+                sides[f"cached ({kind}, no hiredis)"] = (PYTHON_PARSER_ALIAS, lambda n: ARTICLE)
         _warm(client, LOCMEM_ALIAS)
         sides["cached (locmem)"] = (LOCMEM_ALIAS, lambda n: ARTICLE)
         # Another query string each time: rendered from the database, and never stored.
@@ -206,6 +224,16 @@ def main() -> None:
                 better="higher",
                 unit="req/s",
                 note=f"page cache: {kind}; {note}",
+            )
+        if shared_url is not None and f"cached ({kind}, no hiredis)" in medians:
+            figure_record(
+                "cached_article_vs_bare_view_no_hiredis",
+                ours=medians[f"cached ({kind}, no hiredis)"],
+                floor=bare_rate,
+                goal=None,
+                better="higher",
+                unit="req/s",
+                note=f"page cache: {kind}, redis-py's Python parser; {note}",
             )
         figure_record(
             "cached_article_vs_bare_view_locmem",
