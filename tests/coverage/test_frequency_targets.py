@@ -7,6 +7,8 @@ import zoneinfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coverage.counts.frequency import counting_year
@@ -274,3 +276,32 @@ def test_the_demo_rule_has_team_leaders_meeting_it_and_short_of_it(plan):
     mine = figures(plan, plan["mine"])
     assert (mine.required, mine.covered) == (2, 1)
     assert_no_drift(plan["target"])
+
+
+def test_the_dashboards_ask_no_more_queries_with_frequency_rules(client, plan, jilin):
+    """The province's and an enterprise's pages read the same maintained rows either way."""
+    for n in range(3):
+        entry = RosterEntryFactory(enterprise=plan["mine"], role=Role.TEAM_LEADER)
+        train(entry.person, datetime.date(2027, 3, 1), n)
+    RosterEntryFactory(enterprise=plan["mine"], role=Role.TEAM_LEADER)  # missing either way
+    regulator = MembershipFactory(
+        role=Membership.Role.REGULATOR, enterprise=None, region=jilin["220000"]
+    ).user
+    client.force_login(regulator)
+    pages = [
+        reverse("coverage:region_detail", args=["220000"]) + "?target=plan-2026-2030",
+        reverse("coverage:enterprise_detail", args=[plan["mine"].credit_code])
+        + "?target=plan-2026-2030",
+    ]
+
+    def queries(url: str) -> int:
+        client.get(url)  # warm the per-day caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    with_rule = [queries(url) for url in pages]
+    assert figures(plan, plan["mine"]).covered == 0
+    plan["rule"].delete()
+    assert figures(plan, plan["mine"]).covered == 3
+    assert [queries(url) for url in pages] == with_rule
