@@ -211,3 +211,23 @@ def id_numbers_plainly_valid(values: list[str], *, today: datetime.date) -> list
     ok &= np.where(check == 10, last == ord("X"), last == check + ord("0"))
     valid[fits] = ok
     return valid.tolist()
+
+
+def mobiles_plainly_valid(values: list[str]) -> list[bool]:
+    """For each value: True when `clean_mobile` returns it unchanged (11 ASCII digits starting
+    13–19), judged all at once like `id_numbers_plainly_valid`; False leaves it to
+    `clean_mobile`, which cleans it or says what is wrong."""
+    count = len(values)
+    fits = np.fromiter(map(len, values), dtype=np.int64, count=count) == 11
+    valid = np.zeros(count, dtype=bool)
+    if not fits.any():
+        return valid.tolist()
+    text = "".join(values if fits.all() else itertools.compress(values, fits))
+    ascii_only = text.isascii()
+    data = text.encode("ascii") if ascii_only else text.encode("utf-32-le", "surrogatepass")
+    chars = np.frombuffer(data, dtype=np.uint8 if ascii_only else np.uint32)
+    digits = chars.reshape(-1, 11).astype(np.int32) - ord("0")
+    ok = ((digits >= 0) & (digits <= 9)).all(axis=1)
+    ok &= (digits[:, 0] == 1) & (digits[:, 1] >= 3)
+    valid[fits] = ok
+    return valid.tolist()

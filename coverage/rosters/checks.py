@@ -19,6 +19,7 @@ from coverage.identifiers import (
     id_numbers_plainly_valid,
     mask_id_number,
     mask_mobile,
+    mobiles_plainly_valid,
 )
 from coverage.models import (
     Person,
@@ -219,14 +220,17 @@ def rows_check(rows: list[RosterRow], *, report: Callable[[int], None]) -> Check
     id_numbers: list[str] = []
     today = timezone.localdate()
     # Most numbers are written as stored: those are judged all at once, the rest one by one.
-    plain = id_numbers_plainly_valid([row.id_number for row in rows], today=today)
+    plain_ids = id_numbers_plainly_valid([row.id_number for row in rows], today=today)
+    plain_phones = mobiles_plainly_valid([row.phone for row in rows])
     roles: dict[str, str] = {}
     departments: dict[str, str] = {}
-    for done, (row, plainly_valid) in enumerate(zip(rows, plain, strict=True), start=1):
+    for done, (row, plain_id, plain_phone) in enumerate(
+        zip(rows, plain_ids, plain_phones, strict=True), start=1
+    ):
         problems: list[Rejection] = []
         name = _name_clean(row, problems)
-        id_number = row.id_number if plainly_valid else _id_clean(row, problems, today)
-        phone = _phone_clean(row, problems)
+        id_number = row.id_number if plain_id else _id_clean(row, problems, today)
+        phone = row.phone if plain_phone else _phone_clean(row, problems)
         role = roles.get(row.role)
         if role is None:
             role = roles[row.role] = _role_code(row.role)

@@ -1,6 +1,7 @@
-"""`id_numbers_plainly_valid`, the roster import's check of all ID numbers at once, against
-`clean_id_number` one by one: it never passes a value that the single check would refuse or
-change, and it passes every valid number written as stored (in ASCII)."""
+"""`id_numbers_plainly_valid` and `mobiles_plainly_valid`, the roster import's checks of all ID
+numbers and phones at once, against `clean_id_number` and `clean_mobile` one by one: they never
+pass a value that the single check would refuse or change, and they pass every valid value
+written as stored (in ASCII)."""
 
 import datetime
 
@@ -8,7 +9,12 @@ from django.core.exceptions import ValidationError
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from coverage.identifiers import clean_id_number, id_numbers_plainly_valid
+from coverage.identifiers import (
+    clean_id_number,
+    clean_mobile,
+    id_numbers_plainly_valid,
+    mobiles_plainly_valid,
+)
 from tests.helpers.identities import id_number, id_number_ending_in_x
 
 TODAY = datetime.date(2026, 12, 1)
@@ -81,3 +87,31 @@ def test_dates_at_the_edges():
         False,
     ]
     _agrees(values)
+
+
+def _mobile(value: str) -> str | None:
+    try:
+        return clean_mobile(value)
+    except ValidationError:
+        return None
+
+
+@given(st.lists(st.text(st.sampled_from("0123456789 +-１"), max_size=14), max_size=20))
+@example(["13800138000", "12800138000", "1380013800", "138001380000", "+8613800138000", ""])
+def test_mobiles_are_judged_as_one_by_one(values):
+    for value, plain in zip(values, mobiles_plainly_valid(values), strict=True):
+        if plain:
+            assert _mobile(value) == value, value
+        elif value.isascii():
+            assert _mobile(value) != value, value
+
+
+def test_mobiles_written_as_stored_pass():
+    values = [
+        "13800138000",
+        "19912345678",
+        "12800138000",
+        "138 0013 8000",
+        "１３８００１３８０００",
+    ]
+    assert mobiles_plainly_valid(values) == [True, True, False, False, False]
