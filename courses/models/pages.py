@@ -56,6 +56,16 @@ class CoursePage(Page):
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
     )
+    # 公开课 (R5): open to every signed-in worker, who confirms name and ID number once even
+    # when on no roster; other courses are for people on an organisation's roster.
+    is_public = models.BooleanField(
+        _("open course (公开课)"),
+        default=False,
+        help_text=_(
+            "Any signed-in worker may take it, even one on no roster; the training counts once "
+            "they join a key enterprise's roster."
+        ),
+    )
     target_roles = models.JSONField(_("target roles"), default=list, blank=True)
     credit_hours = models.DecimalField(_("credit hours (学时)"), max_digits=4, decimal_places=1)
     targets = ParentalManyToManyField(
@@ -99,6 +109,7 @@ class CoursePage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("audience"),
+                FieldPanel("is_public"),
                 FieldPanel("target_roles"),
                 FieldRowPanel([FieldPanel("credit_hours"), FieldPanel("lessons_in_order")]),
                 FieldPanel("targets", widget=forms.CheckboxSelectMultiple),
