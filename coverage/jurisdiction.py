@@ -188,6 +188,17 @@ def accident_figures_in_scope(user) -> QuerySet[AccidentFigures]:
     return AccidentFigures.objects.filter(regulated)
 
 
+def accident_figures_may_write(user, *, region: Region, industry_id: int) -> bool:
+    """Figures of a region the user regulates, in an industry one of those memberships'
+    departments supervises (what `accident_figures_in_scope` would show them)."""
+    if user.is_superuser:
+        return True
+    return any(
+        region.path.startswith(s.path) and (s.industry_ids is None or industry_id in s.industry_ids)
+        for s in _regulated_scopes(user)
+    )
+
+
 @dataclass(frozen=True)
 class RegionView:
     """What a user sees of a region's enterprises: `enterprises`, and `key`, empty when

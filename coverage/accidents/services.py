@@ -4,9 +4,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from coverage.accidents.rows import Problem, accident_rows_read
-from coverage.jurisdiction import regions_in_scope
+from coverage.accidents.rows import COLUMN_LABELS, Problem, accident_rows_read
+from coverage.jurisdiction import accident_figures_may_write, regions_in_scope
 from coverage.models import AccidentFigures, AuditLog
 from coverage.services import audit_log
 
@@ -31,6 +32,30 @@ def accident_figures_import(
     file cannot be read. Only regions in the user's scope can be written."""
     regions = {region.code: region for region in regions_in_scope(user)}
     rows, problems = accident_rows_read(file, filename=filename, regions=regions)
+    # A department's regulator writes the industries it supervises, as it sees them.
+    outside = [
+        row
+        for row in rows
+        if not accident_figures_may_write(user, region=row.region, industry_id=row.industry.pk)
+    ]
+    if outside:
+        rows = [row for row in rows if row not in outside]
+        problems = sorted(
+            problems
+            + [
+                Problem(
+                    row.row,
+                    COLUMN_LABELS["industry"],
+                    _(
+                        "%(industry)s is not an industry your department supervises in "
+                        "%(region)s: import only the figures of its own industries."
+                    )
+                    % {"industry": row.industry.name, "region": row.region.name},
+                )
+                for row in outside
+            ],
+            key=lambda problem: problem.row,
+        )
     if problems:
         return AccidentImportResult(
             rows=len(rows) + len({p.row for p in problems}), problems=problems

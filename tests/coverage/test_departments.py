@@ -8,10 +8,11 @@ import io
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from coverage.accidents.services import accident_figures_import
 from coverage.forecast.selectors import _trend_key, coverage_trend
 from coverage.jurisdiction import (
     accident_figures_in_scope,
@@ -19,7 +20,15 @@ from coverage.jurisdiction import (
     escalations_visible,
     sessions_in_scope,
 )
-from coverage.models import AuditLog, Department, DepartmentScope, Enterprise, Membership, Role
+from coverage.models import (
+    AccidentFigures,
+    AuditLog,
+    Department,
+    DepartmentScope,
+    Enterprise,
+    Membership,
+    Role,
+)
 from coverage.selectors import covered_entries, required_entries
 from coverage.services import training_record
 from reminders.models import EscalationTask
@@ -34,6 +43,7 @@ from tests.factories import (
     TrainingSessionFactory,
     TrainingTargetFactory,
 )
+from tests.helpers.accidents import accident_workbook
 from tests.helpers.identities import id_number
 
 pytestmark = pytest.mark.django_db
@@ -312,3 +322,26 @@ def test_escalation_tasks_of_other_industries_are_not_listed(province):
     visible = EscalationTask.objects.filter(escalations_visible(user))
 
     assert [task.enterprise for task in visible] == [province["builder"]]
+
+
+def test_a_department_imports_accident_figures_of_its_industries_only(province):
+    user = regulator(province["regions"]["220000"], Department.HOUSING)
+    rows = [
+        ["220102", "建筑施工", 2023, 30, 1, 4, 2, 10000],
+        ["220102", "交通运输", 2023, 20, 1, 0, 0, 8000],
+    ]
+
+    with translation.override("en"):
+        refused = accident_figures_import(
+            user=user, file=accident_workbook(rows), filename="f.xlsx"
+        )
+        accepted = accident_figures_import(
+            user=user, file=accident_workbook(rows[:1]), filename="f.xlsx"
+        )
+
+    assert [(p.row, p.column) for p in refused.problems] == [(3, "行业")]
+    assert "交通运输 is not an industry your department supervises" in refused.problems[0].message
+    assert accepted.imported
+    assert list(AccidentFigures.objects.values_list("industry__code", flat=True)) == [
+        "construction"
+    ]
