@@ -20,10 +20,16 @@ added by set-based updates of the rows that lack them, so a check-in costs one c
 its source is suspicious, one update per flag, however many check-ins share the source.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.db import connection
 from django.db.models import BooleanField, F, Func, JSONField, Q, Value
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from coverage.models import Attendance
+from coverage.sessions.geo import Location, box_degrees, distance_metres
 
 # An address that checked in this many people of a session, too few of them located at the
 # venue (see the module's docstring for why an address alone is no sign).
@@ -31,6 +37,19 @@ SHARED_IP_PEOPLE = 6
 # Located check-ins at the venue that clear an address: one faked position is not enough.
 VENUE_WITNESSES = 2
 FAR_FROM_VENUE_METRES = 1000
+# Two check-ins of one session this far apart within this time: one of them cannot be in the
+# hall, typically a link forwarded live to someone at home. Wide enough for a phone located by
+# its cell tower rather than GPS.
+FAR_APART_METRES = 3000
+FAR_APART_WINDOW = datetime.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class FarCheckin:
+    pk: int
+    latitude: float
+    longitude: float
+    checked_in_at: datetime.datetime | str
 
 
 class _JSONArrayFunc(Func):
@@ -69,17 +88,21 @@ class JSONArrayHas(_JSONArrayFunc):
 
 
 def attendance_source_flag(*, attendance: Attendance) -> list[str]:
-    """Flag the check-in and its companions when its device or address is suspicious (after
-    the check-in has committed); returns the flags added to this check-in."""
+    """Flag the check-in and its companions when its device or address is suspicious, or when
+    another check-in of the session came from far away shortly before or after (after the
+    check-in has committed); returns the flags added to this check-in."""
     session = attendance.session
     by_address = session.latitude is not None and session.longitude is not None
     by_address = by_address and bool(attendance.ip_address)
-    if not attendance.device and not by_address:
+    located = attendance.latitude is not None and attendance.longitude is not None
+    if not attendance.device and not by_address and not located:
         return []
-    device_people, address_people, address_at_venue = _source_counts(
-        attendance, by_address=by_address
+    device_people, address_people, address_at_venue, far = _source_counts(
+        attendance, by_address=by_address, located=located
     )
     added = []
+    if far is not None and attendance_far_apart_flag(attendance=attendance, other=far):
+        added.append(str(Attendance.Flag.FAR_APART))
     if device_people >= 2:
         _flag_add(session, Q(device=attendance.device), Attendance.Flag.SHARED_DEVICE)
         added.append(str(Attendance.Flag.SHARED_DEVICE))
@@ -89,9 +112,13 @@ def attendance_source_flag(*, attendance: Attendance) -> list[str]:
     return added
 
 
-def _source_counts(attendance: Attendance, *, by_address: bool) -> tuple[int, int, int]:
+def _source_counts(
+    attendance: Attendance, *, by_address: bool, located: bool
+) -> tuple[int, int, int, FarCheckin | None]:
     """Check-ins of the session from the device, from the address, and from the address
-    located at the venue, the attendance's own included; one aggregate, no row loaded."""
+    located at the venue, the attendance's own included; and, when the check-in is located,
+    the latest other located check-in of the session far from it within FAR_APART_WINDOW.
+    One statement: the counts are one aggregate, the far check-in one row joined to it."""
     # In SQL: the ORM's compile of these three filtered counts took ten times as long as the
     # query (tests/bench/bench_checkin.py), on every check-in. NULL matches nothing: no device
     # (a manual addition has none) or no address counts nobody.
@@ -110,9 +137,16 @@ def _source_counts(attendance: Attendance, *, by_address: bool) -> tuple[int, in
         f"AND ({device_column} = %s OR {address_column} = %s)"
     )
     params = [device, address, address, FAR_FROM_VENUE_METRES, attendance.session_id]
+    params += [device, address]
+    if located:
+        far_sql, far_params = _far_candidate_sql(attendance)
+        sql = f"SELECT c.*, f.* FROM ({sql}) c LEFT JOIN ({far_sql}) f ON 1 = 1"
+        params += far_params
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, device, address])
-        return cursor.fetchone()
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    far = FarCheckin(*row[3:]) if located and row[3] is not None else None
+    return row[0], row[1], row[2], far
 
 
 def _flag_add(session, source: Q, flag: str) -> None:
@@ -124,3 +158,60 @@ def _flag_add(session, source: Q, flag: str) -> None:
         .filter(flagged=False)
         .update(flags=JSONArrayAppend(F("flags"), Value(str(flag))))
     )
+
+
+def _far_candidate_sql(attendance: Attendance) -> tuple[str, list]:
+    """The latest other located check-in of the session within FAR_APART_WINDOW outside a box
+    of FAR_APART_METRES around this one: a scan of the window's rows by (session,
+    checked_in_at), with no distance computed in SQL (attendance_far_apart_flag does that)."""
+    quote = connection.ops.quote_name
+    when = Attendance._meta.get_field("checked_in_at")
+    start, end = (
+        when.get_db_prep_value(attendance.checked_in_at + offset, connection)
+        for offset in (-FAR_APART_WINDOW, FAR_APART_WINDOW)
+    )
+    dlat, dlon = box_degrees(latitude=attendance.latitude, metres=FAR_APART_METRES)
+    lat, lon, at = quote("latitude"), quote("longitude"), quote("checked_in_at")
+    sql = (
+        f"SELECT {quote('id')}, {lat}, {lon}, {at} FROM {quote(Attendance._meta.db_table)} "
+        f"WHERE {quote('session_id')} = %s AND {at} BETWEEN %s AND %s AND {quote('id')} <> %s "
+        f"AND {quote('removed_at')} IS NULL AND {lat} IS NOT NULL "
+        f"AND (ABS({lat} - %s) > %s OR ABS({lon} - %s) > %s) "
+        f"ORDER BY {at} DESC LIMIT 1"
+    )
+    params = [attendance.session_id, start, end, attendance.pk]
+    return sql, [*params, attendance.latitude, dlat, attendance.longitude, dlon]
+
+
+def attendance_far_apart_flag(*, attendance: Attendance, other: FarCheckin) -> bool:
+    """Flag both check-ins, with the distance and the interval, when they are FAR_APART_METRES
+    apart; whether they were."""
+    distance = distance_metres(
+        Location(attendance.latitude, attendance.longitude),
+        Location(other.latitude, other.longitude),
+    )
+    if distance < FAR_APART_METRES:
+        return False
+    other_at = other.checked_in_at
+    if isinstance(other_at, str):  # SQLite hands back the stored text
+        other_at = parse_datetime(other_at)
+    if timezone.is_naive(other_at):
+        other_at = timezone.make_aware(other_at, datetime.UTC)
+    seconds = abs(int((attendance.checked_in_at - other_at).total_seconds()))
+    flag = str(Attendance.Flag.FAR_APART)
+    for pk, partner in ((attendance.pk, other.pk), (other.pk, attendance.pk)):
+        details = {flag: {"distance_m": distance, "seconds": seconds, "attendance": partner}}
+        # A check-in keeps the evidence of the first pair that flagged it; flag_details holds
+        # nothing else, so it is written whole.
+        (
+            Attendance.objects.filter(pk=pk)
+            .alias(flagged=JSONArrayHas(F("flags"), Value(flag)))
+            .filter(flagged=False)
+            .update(
+                flags=JSONArrayAppend(F("flags"), Value(flag)),
+                flag_details=Value(details, output_field=JSONField()),
+            )
+        )
+        if pk == attendance.pk:
+            attendance.flag_details = details
+    return True

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from coverage.identifiers import clean_id_number
 from coverage.models import Enterprise, Region, TrainingSession, TrainingTarget
 
+MIN_RADIUS_METRES = 100
+
 
 class SessionForm(forms.ModelForm):
     class Meta:
@@ -21,6 +23,9 @@ class SessionForm(forms.ModelForm):
             "ends_at",
             "min_minutes",
             "checkout_required",
+            "location_required",
+            "location_radius_m",
+            "confirmation_required",
             "audience",
             "invited_enterprises",
         ]
@@ -43,6 +48,8 @@ class SessionForm(forms.ModelForm):
         self.fields["region"].initial = organiser.region_id
         self.fields["invited_enterprises"].queryset = enterprises.exclude(pk=organiser.pk)
         self.fields["invited_enterprises"].required = False
+        # Only read when a location is required; a form without it keeps the default.
+        self.fields["location_radius_m"].required = False
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -61,6 +68,23 @@ class SessionForm(forms.ModelForm):
                 )
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        radius = data.get("location_radius_m")
+        if radius is None:
+            data["location_radius_m"] = TrainingSession._meta.get_field("location_radius_m").default
+        elif radius < MIN_RADIUS_METRES:
+            self.add_error(
+                "location_radius_m",
+                _(
+                    "The radius must be at least %(metres)d m: phones indoors are often "
+                    "located less precisely."
+                )
+                % {"metres": MIN_RADIUS_METRES},
+            )
+        if data.get("latitude") is None and data.get("location_required"):
+            self.add_error(
+                "location_required",
+                _("To require a location, give the venue's latitude and longitude."),
+            )
         if data.get("audience") == TrainingSession.Audience.ENTERPRISES and not data.get(
             "invited_enterprises"
         ):
@@ -87,3 +111,25 @@ class ManualAttendanceForm(forms.Form):
 
 class RemovalForm(forms.Form):
     reason = forms.CharField(label=_("Reason for removal"), max_length=300)
+
+
+class DeskForm(forms.Form):
+    """The check-in desk: a scanned personal code, or an ID number typed by the organiser."""
+
+    code = forms.CharField(required=False, max_length=40)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        required=False,
+        max_length=22,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+
+    def clean_id_number(self):
+        raw = self.cleaned_data["id_number"]
+        return clean_id_number(raw) if raw.strip() else ""
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("code") and not data.get("id_number"):
+            raise forms.ValidationError(_("Scan a personal code or enter an ID number."))
+        return data

@@ -6,8 +6,6 @@ verified: present for the session's minimum minutes, and checked out when the se
 """
 
 import datetime
-import math
-from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -24,7 +22,9 @@ from coverage.models import (
     TrainingTarget,
 )
 from coverage.services import person_find, training_record
+from coverage.sessions import tokens
 from coverage.sessions.flags import FAR_FROM_VENUE_METRES, attendance_source_flag
+from coverage.sessions.geo import Location, distance_metres
 
 CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
 CHECKOUT_CLOSES_AFTER = datetime.timedelta(minutes=60)
@@ -52,26 +52,33 @@ REFUSALS = {
     ),
     "not_checked_in": _("You have not checked in to this session, so you cannot check out."),
     "removed": _("The organiser has removed your attendance. Please ask the organiser."),
+    "location_missing": _(
+        "This session accepts check-ins only at the venue, and your phone did not share its "
+        "location. Please allow location access for this site in your browser, then tap "
+        "check in again."
+    ),
+    "confirmation_wrong": _(
+        "The confirmation number is wrong or has changed. Please type the number shown now "
+        "on the screen beside the QR code."
+    ),
+}
+LOCATION_OUTSIDE = _(
+    "Your phone is %(distance)s m from the venue; this session accepts check-ins only within "
+    "%(radius)s m. Please check in at the venue."
+)
+# A worker's own check-in from their phone: only these can be asked for a location and a
+# confirmation number (at the desk the organiser sees the person).
+SELF_METHODS = {Attendance.Method.ROTATING, Attendance.Method.STATIC}
+# Methods that prove less than a rotating code scanned at the venue, and the flag they carry.
+WEAKER_METHOD_FLAGS = {
+    Attendance.Method.STATIC: Attendance.Flag.STATIC_CODE,
+    Attendance.Method.PERSONAL_CODE: Attendance.Flag.PERSONAL_CODE,
+    Attendance.Method.ID_NUMBER: Attendance.Flag.ID_NUMBER,
 }
 
 
 def refuse(code: str) -> CheckinRefused:
     return CheckinRefused(code, REFUSALS[code])
-
-
-@dataclass(frozen=True)
-class Location:
-    latitude: float
-    longitude: float
-
-
-def distance_metres(a: Location, b: Location) -> int:
-    """Great-circle (haversine) distance; plenty for "is this person at the venue"."""
-    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
-    dlat = lat2 - lat1
-    dlon = math.radians(b.longitude - a.longitude)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return int(2 * 6_371_000 * math.asin(math.sqrt(h)))
 
 
 def session_is_invited(*, session: TrainingSession, person: Person) -> bool:
@@ -100,6 +107,26 @@ def _check_window(session: TrainingSession, now: datetime.datetime, direction: s
         raise refuse("checkout_not_open")
 
 
+def _check_presence(
+    session: TrainingSession, *, distance: int | None, confirmation: str | None, now
+) -> None:
+    """Refuse a worker's own check-in that the session's location or confirmation number rule
+    does not let through."""
+    if session.location_required and session.latitude is not None:
+        if distance is None:
+            raise refuse("location_missing")
+        if distance > session.location_radius_m:
+            message = LOCATION_OUTSIDE % {
+                "distance": distance,
+                "radius": session.location_radius_m,
+            }
+            raise CheckinRefused("location_outside", message)
+    if session.confirmation_required and not tokens.confirmation_check(
+        session, "in", confirmation or "", now=now.timestamp()
+    ):
+        raise refuse("confirmation_wrong")
+
+
 def checkin_window_check(*, session: TrainingSession, direction: str, now=None) -> None:
     """Raise CheckinRefused when the session does not take check-ins (or -outs) now."""
     _check_window(session, now or timezone.now(), direction)
@@ -113,23 +140,27 @@ def attendance_check_in(
     device: str = "",
     ip_address: str | None = None,
     location: Location | None = None,
+    confirmation: str | None = None,
     now: datetime.datetime | None = None,
 ) -> tuple[Attendance, bool]:
-    """Check the person in once; a repeat (double tap, rescan, retry) returns the first one."""
+    """Check the person in once; a repeat (double tap, rescan, retry) returns the first one.
+    A worker's own check-in must also pass the session's location and confirmation rules."""
     now = now or timezone.now()
+    distance = None
+    if location and session.latitude is not None and session.longitude is not None:
+        venue = Location(float(session.latitude), float(session.longitude))
+        distance = distance_metres(location, venue)
     try:
         _check_window(session, now, "in")
+        if method in SELF_METHODS:
+            _check_presence(session, distance=distance, confirmation=confirmation, now=now)
     except CheckinRefused:
         # A repeat after check-in has closed still shows the check-in that was made.
         existing = _attendance_existing(session=session, person=person)
         if existing is None:
             raise
         return existing, False
-    distance = None
-    if location and session.latitude is not None and session.longitude is not None:
-        venue = Location(float(session.latitude), float(session.longitude))
-        distance = distance_metres(location, venue)
-    flags = [Attendance.Flag.STATIC_CODE] if method == Attendance.Method.STATIC else []
+    flags = [WEAKER_METHOD_FLAGS[method]] if method in WEAKER_METHOD_FLAGS else []
     if distance is not None and distance > FAR_FROM_VENUE_METRES:
         flags.append(Attendance.Flag.FAR_FROM_VENUE)
     attendance = Attendance(
@@ -140,6 +171,9 @@ def attendance_check_in(
         device=device[:64],
         ip_address=ip_address,
         distance_m=distance,
+        # Rounded to about 100 m (see the field): enough to find two check-ins far apart.
+        latitude=round(location.latitude, 3) if location else None,
+        longitude=round(location.longitude, 3) if location else None,
         flags=[str(flag) for flag in flags],
     )
     # In a transaction although it is one statement: a request given up while the database

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from coverage.sessions.views import checkin, organiser
+from coverage.sessions.views import checkin, desk, organiser, personal_code
 
 
 class DirectionConverter:
@@ -49,6 +49,11 @@ urlpatterns = [
         organiser.session_print,
         name="session_print",
     ),
+    path("sessions/<int:pk>/desk/", desk.session_desk, name="session_desk"),
+    path("sessions/<int:pk>/desk/checkin/", desk.session_desk_check_in, name="desk_checkin"),
+    path("me/code/", personal_code.personal_code, name="personal_code"),
+    path("me/code/card/", personal_code.personal_code_card, name="personal_code_card"),
+    path("me/code/new/", personal_code.personal_code_new, name="personal_code_new"),
     # What the QR code opens: short, so the code stays coarse enough for a cheap camera.
     path(
         "s/<int:pk>/<direction:direction>/<str:token>/", checkin.checkin_scan, name="checkin_scan"

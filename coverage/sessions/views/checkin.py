@@ -30,6 +30,9 @@ from coverage.sessions.services import (
 PENDING_KEY = "pending_checkin"
 PENDING_MAX_AGE = 10 * 60  # a scan keeps its place while the worker signs in and binds
 DEVICE_COOKIE = "yf_device"
+# Refusals the worker can fix on the spot (type the number again, allow the location, walk
+# into the hall): the confirm page again, with the message, not a dead end.
+RETRYABLE = {"confirmation_wrong", "location_missing", "location_outside"}
 
 
 def _refusal(request, message, *, status=200, session=None):
@@ -106,15 +109,7 @@ def checkin_confirm(request, pk):
         existing = _attendance_of(session)
         if direction == "in" and existing and not existing.removed_at:
             return render(request, "coverage/checkin_done.html", {"attendance": existing})
-        return render(
-            request,
-            "coverage/checkin_confirm.html",
-            {
-                "session": session,
-                "person": Person.objects.get(pk=session.person_pk),
-                "direction": direction,
-            },
-        )
+        return _confirm_page(request, session, direction)
     # The services need only the person's key; the pages that show the name read the person.
     person = Person(pk=session.person_pk)
     try:
@@ -131,8 +126,11 @@ def checkin_confirm(request, pk):
             device=request.COOKIES.get(DEVICE_COOKIE, ""),
             ip_address=client_ip(request),
             location=_location(request.POST),
+            confirmation=request.POST.get("confirmation", ""),
         )
     except CheckinRefused as refusal:
+        if refusal.code in RETRYABLE:
+            return _confirm_page(request, session, direction, error=refusal.message)
         return _refusal(request, refusal.message, session=session)
     if not created:
         # A double tap, a rescan or a retry after an error page: the check-in already made.
@@ -141,6 +139,24 @@ def checkin_confirm(request, pk):
     # the session, a database write under cached_db, on every check-in, and any repeat of
     # this scan finds the check-in just made.
     return redirect("coverage:checkin_done", pk=attendance.pk)
+
+
+def _confirm_page(request, session, direction, *, error=None):
+    return render(
+        request,
+        "coverage/checkin_confirm.html",
+        {
+            "session": session,
+            "person": Person.objects.get(pk=session.person_pk),
+            "direction": direction,
+            "error": error,
+            # Only a check-in asks for them (coverage/sessions/services.py _check_presence).
+            "asks_confirmation": direction == "in" and session.confirmation_required,
+            "asks_location": direction == "in"
+            and session.location_required
+            and session.latitude is not None,
+        },
+    )
 
 
 def _attendance_of(session) -> Attendance | None:

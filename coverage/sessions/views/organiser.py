@@ -160,12 +160,23 @@ def _attendance_rows(session, attendances):
                 a.get_checkin_method_display(),
                 minutes_present(a, now=now),
                 _("Yes") if a.verified_at else _("No"),
-                "; ".join(str(Attendance.Flag(flag).label) for flag in a.flags),
+                _flags_text(a),
                 _("Yes") if a.removed_at else "",
             ]
             for a in attendances
         ],
     )
+
+
+def _flags_text(attendance) -> str:
+    labels = [str(Attendance.Flag(flag).label) for flag in attendance.flags]
+    far = attendance.flag_details.get(Attendance.Flag.FAR_APART)
+    if far:
+        labels.append(
+            _("%(distance)s m from another check-in, %(seconds)s s apart")
+            % {"distance": far["distance_m"], "seconds": far["seconds"]}
+        )
+    return "; ".join(labels)
 
 
 @login_required
@@ -278,13 +289,16 @@ def session_screen(request, pk, direction="in"):
 def session_qr(request, pk, direction="in"):
     """The current code for the screen, polled by it; the count of people checked in."""
     session = _organised_session(request.user, pk)
-    token = tokens.rotating_token(session, direction)
+    now = time.time()  # one instant for the token, the number and the expiry
+    token = tokens.rotating_token(session, direction, now=now)
     url = _scan_url(request, session, direction, token)
     count = session_attendance_count(session=session, direction=direction)
     step = tokens.STEP_SECONDS
-    response = JsonResponse(
-        {"svg": qr_svg(url), "url": url, "count": count, "expires_in": step - time.time() % step}
-    )
+    data = {"svg": qr_svg(url), "url": url, "count": count, "expires_in": step - now % step}
+    if direction == "in" and session.confirmation_required:
+        # Same time step as the token: the number changes with the code.
+        data["number"] = tokens.confirmation_number(session, direction, now=now)
+    response = JsonResponse(data)
     response["Cache-Control"] = "no-store"
     return response
 

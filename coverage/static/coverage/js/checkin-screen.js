@@ -7,6 +7,7 @@
   var count = document.getElementById("count");
   var status = document.getElementById("status");
   var link = document.getElementById("scan-link");
+  var number = document.getElementById("confirmation-number");
   function refresh() {
     fetch(url, { credentials: "same-origin", cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
@@ -14,6 +15,7 @@
         qr.innerHTML = data.svg;
         count.textContent = data.count;
         link.href = data.url;
+        if (number && data.number) number.textContent = data.number;
         status.textContent = "";
         setTimeout(refresh, Math.max(1000, data.expires_in * 1000 + 200));
       })
