@@ -42,6 +42,11 @@ def _para(text, style) -> Paragraph:
 
 
 def _grid(rows: list[list], styles, *, header: bool, widths=None) -> Table:
+    if widths is None:
+        # Paragraph cells have no natural width: the columns share the page equally.
+        widths = [WIDTH / len(rows[0])] * len(rows[0])
+    elif None in widths:
+        widths = [w if w is not None else WIDTH - sum(x for x in widths if x) for w in widths]
     table = Table(
         [[_para(cell, styles["cell"]) for cell in row] for row in rows],
         colWidths=widths,
