@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -345,3 +346,17 @@ def test_a_department_imports_accident_figures_of_its_industries_only(province):
     assert list(AccidentFigures.objects.values_list("industry__code", flat=True)) == [
         "construction"
     ]
+
+
+def test_the_api_token_command_names_the_department(province):
+    user = regulator(province["regions"]["220100"], Department.HOUSING)
+    out, err = io.StringIO(), io.StringIO()
+
+    with translation.override("en"):
+        call_command("api_token", "--phone", user.phone.removeprefix("+86"), stdout=out, stderr=err)
+
+    assert "长春市 (220100 · Housing and Urban-Rural Development)" in err.getvalue()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}")
+    listed = client.get(reverse("api:enterprise_list")).json()["results"]
+    assert {row["name"] for row in listed} == {"南关建筑公司"}

@@ -57,7 +57,13 @@ class Command(BaseCommand):
             _("API token of %(user)s, scope: %(regions)s. Send it as the header “%(header)s”.")
             % {
                 "user": user,
-                "regions": ", ".join(f"{m.region.name} ({m.region.code})" for m in memberships),
+                "regions": ", ".join(
+                    # A department narrows the token as it does the user's pages: say so.
+                    f"{m.region.name} ({m.region.code}"
+                    + (f" · {m.get_department_display()}" if m.department else "")
+                    + ")"
+                    for m in memberships
+                ),
                 "header": "Authorization: Token …",
             },
             options,
