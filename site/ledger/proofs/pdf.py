@@ -50,7 +50,7 @@ def hours_proof_pdf(*, proof: HoursProof, verify_url: str, compress: bool = True
         _("Period: %(start)s to %(end)s")
         % {"start": proof.period_start.isoformat(), "end": proof.period_end.isoformat()},
         _("Total study hours: %(hours)s") % {"hours": proof.hours},
-        _("Serial number: %(serial)s") % {"serial": proof.serial},
+        _("Proof number: %(serial)s") % {"serial": proof.serial},
         _("Issued on: %(date)s") % {"date": proof.issued_on.isoformat()},
     ]
     y = height - 45 * mm
