@@ -43,13 +43,18 @@ run: deps-run setup
 		-Q default,imports,media & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in one process per core (pytest-xdist), at most four: each has its own test
+# database, folders, cache and queue (site/config/settings/test.py). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+
 # deps-test first: what the machine lacks (Chromium, fonts, ffmpeg, gettext, PostgreSQL's initdb).
 test: deps-test install
-	$(BIN)/pytest
+	$(PYTEST)
 
 # The quick loop while working: everything but the slow, worker and browser tests.
 test-fast: deps-test install
-	$(BIN)/pytest -m "not slow and not browser and not worker"
+	$(PYTEST) -m "not slow and not browser and not worker"
 
 lint: install
 	$(BIN)/ruff check .

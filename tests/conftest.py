@@ -90,12 +90,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.worker)
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.xdist_group(_xdist_group(item, fixtures)))
+
+
+def _xdist_group(item, fixtures) -> str:
+    """Which tests one xdist worker runs together (`make test`: --dist loadgroup): those that
+    share a costly fixture, so it is made once. One Celery worker process and one Chromium for
+    the run; a module's (or tests/publicity's, package-scoped demo) tests stay together."""
+    if "celery_worker_process" in fixtures:
+        return "celery-worker"
+    if "browser" in fixtures:
+        return "browser"
+    path = Path(item.path).relative_to(item.config.rootpath)
+    if path.parts[:2] == ("tests", "publicity"):
+        return "tests/publicity"
+    return str(path)
 
 
 def pytest_sessionfinish(session, exitstatus):
     # This run's folders (its media, private files and queue, shared with its Celery worker,
     # which has stopped by now): nobody reads them after the run.
-    run_folders = [django_settings.MEDIA_ROOT, django_settings.PRIVATE_ROOT]
+    run_folders = [
+        django_settings.MEDIA_ROOT,
+        django_settings.PRIVATE_ROOT,
+        django_settings.MEDIA_WORK_DIR,
+    ]
     if options := getattr(django_settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).get(
         "processed_folder"
     ):

@@ -48,6 +48,10 @@ def _sqlite_template(digest: str) -> Path:
 
 
 def _postgres_template(test_name: str, digest: str) -> str:
+    # One template for all of a run's xdist workers (test_test_gw0, test_test_gw1, …).
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        test_name = test_name.removesuffix(f"_{worker}")
     return f"{test_name}_template_{digest}"[:63]
 
 

@@ -12,9 +12,6 @@ from django.test.utils import override_settings
 from coverage.services import industries_load_key, regions_load_jilin
 from demo.installers.publicity import publicity_demo_install
 
-# The page cache's Redis tests: a real server, a database of their own, a key prefix per test.
-PAGES_REDIS_URL = "redis://127.0.0.1:6379/13"
-
 
 @pytest.fixture(scope="session")
 def publicity_media(tmp_path_factory):
@@ -52,18 +49,20 @@ def publicity_demo(publicity_demo_data, db):
 
 @pytest.fixture
 def redis_pages_cache(settings):
-    """The page cache in a real Redis, as production has it; yields the server's URL."""
+    """The page cache in a real Redis, as production has it; yields the server's URL: a
+    database of this run's own (config/settings/test.py), a key prefix per test."""
+    pages_redis_url = settings.TEST_PAGES_REDIS_URL
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
             "BACKEND": "publicity.redis_cache.SharedClientRedisCache",
-            "LOCATION": PAGES_REDIS_URL,
+            "LOCATION": pages_redis_url,
             "KEY_PREFIX": prefix,
         },
     }
-    yield PAGES_REDIS_URL
-    client = redis.Redis.from_url(PAGES_REDIS_URL)
+    yield pages_redis_url
+    client = redis.Redis.from_url(pages_redis_url)
     keys = list(client.scan_iter(match=f"{prefix}:*"))
     if keys:
         client.delete(*keys)
