@@ -47,14 +47,15 @@ def _region_and_year(request, code: str, year: int):
 
 @login_required
 def report_index(request):
-    """The signed-in regulator's own region's report of this year."""
+    """The signed-in regulator's own region's report of this year; for the province, which
+    writes none, its cities' submissions."""
     membership = regulator_memberships(request.user).first()
-    if membership is not None:
-        return redirect("reports:current", code=membership.region.code)
-    top = regions_in_scope(request.user).order_by("path").first()
-    if top is None:
+    region = membership.region if membership else regions_in_scope(request.user).first()
+    if region is None:
         raise Http404
-    return redirect("reports:current", code=top.code)
+    if region.parent_id is None:
+        return redirect("reports:submissions", code=region.code, year=timezone.localdate().year)
+    return redirect("reports:current", code=region.code)
 
 
 @login_required

@@ -23,3 +23,9 @@ def test_the_region_dashboard_and_the_navigation_link_the_report(world, city_reg
 def test_someone_regulating_nothing_has_no_report(world, client):
     client.force_login(UserFactory())
     assert client.get(reverse("reports:index")).status_code == 404
+
+
+def test_the_province_is_led_to_its_cities_submissions(world, province_regulator, client):
+    client.force_login(province_regulator)
+    response = client.get(reverse("reports:index"))
+    assert response.url == reverse("reports:submissions", kwargs={"code": "220000", "year": YEAR})
