@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 
 from coverage.models import (
     AccidentFigures,
-    Department,
     DepartmentScope,
     Enterprise,
     Membership,
@@ -40,7 +39,8 @@ class RegulatedScope:
         return condition
 
 
-def _regulated_scopes(user) -> list[RegulatedScope]:
+def regulated_scopes(user) -> list[RegulatedScope]:
+    """The user's regulator memberships as scopes (cached on the user for the request)."""
     scopes = getattr(user, "_regulated_scopes", None)
     if scopes is None:
         memberships = Membership.objects.filter(user=user, role=Membership.Role.REGULATOR)
@@ -95,13 +95,13 @@ def _regulated_scopes(user) -> list[RegulatedScope]:
 
 
 def _regulated_paths(user) -> list[str]:
-    return [scope.path for scope in _regulated_scopes(user)]
+    return [scope.path for scope in regulated_scopes(user)]
 
 
 def _regulated_condition(user, *, path_field: str, industry_field: str) -> Q | None:
     """Rows under any of the user's regulated regions, each within its department's
     industries; None for a user who regulates nothing."""
-    scopes = _regulated_scopes(user)
+    scopes = regulated_scopes(user)
     if not scopes:
         return None
     return reduce(
@@ -195,68 +195,8 @@ def accident_figures_may_write(user, *, region: Region, industry_id: int) -> boo
         return True
     return any(
         region.path.startswith(s.path) and (s.industry_ids is None or industry_id in s.industry_ids)
-        for s in _regulated_scopes(user)
+        for s in regulated_scopes(user)
     )
-
-
-@dataclass(frozen=True)
-class RegionView:
-    """What a user sees of a region's enterprises: `enterprises`, and `key`, empty when
-    that is every enterprise of the region (figures any such user may share, as the cached
-    trend), else a name for this narrowing (its departments' industries, and organisations
-    the user administers there)."""
-
-    enterprises: QuerySet[Enterprise]
-    key: str
-
-
-def region_view(user, region: Region) -> RegionView:
-    """The user's enterprises in the region: all of them for a superuser or a regulator of
-    the region (or above) without a department, else the departments' industries."""
-    enterprises = enterprises_in_scope(user).filter(region__path__startswith=region.path)
-    if user.is_superuser:
-        return RegionView(enterprises, "")
-    relevant = [
-        s
-        for s in _regulated_scopes(user)
-        if region.path.startswith(s.path) or s.path.startswith(region.path)
-    ]
-    if any(s.industry_ids is None and region.path.startswith(s.path) for s in relevant):
-        return RegionView(enterprises, "")
-    parts = sorted(
-        f"{s.path}={'*' if s.industry_ids is None else ','.join(map(str, s.industry_ids))}"
-        for s in relevant
-    )
-    administered = sorted(getattr(user, "_administered_ids", None) or [])
-    if administered:
-        parts.append("admin=" + ",".join(map(str, administered)))
-    return RegionView(enterprises, ";".join(parts))
-
-
-@dataclass(frozen=True)
-class DepartmentLabel:
-    department: str
-    industries: list[str]  # names; empty with `everything`
-    everything: bool
-
-    @property
-    def name(self) -> str:
-        return Department(self.department).label
-
-
-def regulator_departments(user) -> list[DepartmentLabel]:
-    """The departments narrowing the user's regulator memberships and what each supervises
-    ("住房和城乡建设 · 建筑施工" on the dashboards), read with the scope: no query."""
-    labels = {
-        s.department: DepartmentLabel(
-            department=s.department,
-            industries=sorted(s.industry_names),
-            everything=s.industry_ids is None,
-        )
-        for s in _regulated_scopes(user)
-        if s.department
-    }
-    return [labels[d] for d in sorted(labels)]
 
 
 def region_ancestors_in_scope(user, region: Region) -> list[Region]:

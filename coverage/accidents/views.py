@@ -19,13 +19,13 @@ from coverage.accidents.services import accident_figures_import
 from coverage.accidents.template import accident_template_bytes
 from coverage.audit.client_ip import client_ip
 from coverage.audit.exports import CONTENT_TYPES, XLSX
+from coverage.dashboards.departments import regulator_departments
 from coverage.dashboards.filters import target_choice
 from coverage.jurisdiction import (
     accident_figures_in_scope,
     is_regulator,
     region_ancestors_in_scope,
     region_in_scope_or_404,
-    regulator_departments,
     regulator_memberships,
 )
 from coverage.rosters.files import RosterFileError

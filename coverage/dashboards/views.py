@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from coverage.audit.exports import table_export
+from coverage.dashboards.departments import regulator_departments
 from coverage.dashboards.filters import EnterpriseFilterForm, enterprises_filtered, target_choice
 from coverage.dashboards.tables import (
     Table,
@@ -16,13 +17,12 @@ from coverage.dashboards.tables import (
     trend_table,
 )
 from coverage.forecast.selectors import coverage_trend, region_forecast, region_trend
+from coverage.forecast.trend_scope import region_view
 from coverage.jurisdiction import (
     enterprise_in_scope_or_404,
     enterprises_in_scope,
     region_ancestors_in_scope,
     region_in_scope_or_404,
-    region_view,
-    regulator_departments,
     sees_full_identifiers,
 )
 from coverage.models import Enterprise, Role, RosterEntry, TrainingTarget

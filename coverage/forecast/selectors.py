@@ -30,6 +30,7 @@ from coverage.forecast.arithmetic import (
     pace_window,
     percent,
 )
+from coverage.forecast.trend_scope import department_region_views
 from coverage.models import Enterprise, Region, TrainingTarget
 from coverage.selectors import Figures, coverage_by_role, coverage_totals, key_enterprises
 
@@ -261,7 +262,7 @@ def region_trend(
     """`coverage_trend` of the region's key enterprises, kept in the shared cache for the
     day. Without `scope_key` every enterprise of the region (one value for all who see the
     whole region); with one, `enterprises` (the viewer's, in the region; see
-    `jurisdiction.region_view`), cached under that key."""
+    `trend_scope.region_view`), cached under that key."""
     today = timezone.localdate()
     key = _trend_key(target, region, role, today, scope_key)
     in_region = (
@@ -287,17 +288,27 @@ def region_trend(
 
 def region_trends_warm() -> int:
     """Nightly: every region's trend of every current target computed ahead of its first
-    view (province, cities, counties); returns how many were computed."""
+    view (province, cities, counties), whole and as each department that narrows a
+    regulator's view sees it; returns how many were computed."""
     today = timezone.localdate()
     targets = TrainingTarget.objects.filter(start_date__lte=today)
     regions = Region.objects.filter(
         pk__in=Enterprise.objects.filter(is_key=True).values("region_id")
     ).values_list("path", flat=True)
     wanted = {code for path in regions for code in path.strip("/").split("/")}
+    regions = list(Region.objects.filter(code__in=wanted))
+    # And each region as the departments narrowing some regulator's view of it see it.
+    narrowed = department_region_views(regions)
     computed = 0
     for target in targets:
-        for region in Region.objects.filter(code__in=wanted):
+        for region in regions:
             cache.delete(_trend_key(target, region, None, today))
             region_trend(target=target, region=region)
+            computed += 1
+        for region, view in narrowed:
+            cache.delete(_trend_key(target, region, None, today, view.key))
+            region_trend(
+                target=target, region=region, enterprises=view.enterprises, scope_key=view.key
+            )
             computed += 1
     return computed

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from coverage.accidents.services import accident_figures_import
-from coverage.forecast.selectors import _trend_key, coverage_trend
+from coverage.forecast.selectors import _trend_key, coverage_trend, region_trends_warm
+from coverage.forecast.trend_scope import region_view
 from coverage.jurisdiction import (
     accident_figures_in_scope,
     enterprises_in_scope,
@@ -360,3 +361,23 @@ def test_the_api_token_command_names_the_department(province):
     client.credentials(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}")
     listed = client.get(reverse("api:enterprise_list")).json()["results"]
     assert {row["name"] for row in listed} == {"南关建筑公司"}
+
+
+def test_the_nightly_task_computes_the_departments_trends_too(province):
+    target, today = province["target"], timezone.localdate()
+    city = province["regions"]["220100"]
+    city_housing = regulator(city, Department.HOUSING)
+    province_housing = regulator(province["regions"]["220000"], Department.HOUSING)
+
+    region_trends_warm()
+
+    view = region_view(city_housing, city)
+    assert view.key and view.key == region_view(province_housing, city).key
+    cached = cache.get(_trend_key(target, city, None, today, view.key))
+    construction = Enterprise.objects.filter(
+        industry=province["construction"], region__path__startswith=city.path
+    )
+    assert cached == coverage_trend(target=target, enterprises=construction, today=today)
+    # The province's own 住建 regulator finds the province's value computed as well.
+    province_key = region_view(province_housing, province["regions"]["220000"]).key
+    assert cache.get(_trend_key(target, province["regions"]["220000"], None, today, province_key))
