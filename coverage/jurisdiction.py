@@ -289,6 +289,13 @@ def enterprise_files_or_404(user, **lookup) -> Enterprise:
     return enterprise
 
 
+def self_enrolment_allowed(person, *, open_course: bool) -> bool:
+    """A person may enrol in an open course (公开课) on their own, and in any other course when
+    an organisation's roster knows them (past entries too, as before open courses); people
+    on no roster take others only when assigned (the assignment enrols them)."""
+    return open_course or person.roster_entries.exists()
+
+
 def person_files_visible(user, person) -> bool:
     """A person's own files (training evidence): the person, or an organisation in scope that
     has the person on its active roster and may see its personal-data files."""

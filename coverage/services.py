@@ -1,10 +1,8 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from coverage.identifiers import clean_id_number, clean_mobile, mask_mobile
 from coverage.models import (
@@ -227,48 +225,3 @@ def audit_log(
         contains_personal_data=contains_personal_data,
         ip_address=ip_address,
     )
-
-
-class BindingRefused(Exception):
-    """The account cannot be bound to that identity; `message` is shown as it is."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
-def identity_bind(*, user, id_number: str, name: str) -> Person:
-    """Bind a sign-in account to the person with this ID number and name, once and for good.
-
-    One account is one person: a bound account is never rebound silently, and a person bound
-    to another account is refused. Wrong number and wrong name read the same, so the form tells
-    nobody who is on a roster.
-    """
-    bound = Person.objects.filter(user=user).first()
-    if bound is not None:
-        return bound
-    unverifiable = BindingRefused(
-        _(
-            "The name and ID number could not be verified. Check both, or ask the organiser "
-            "or your enterprise to add you to the roster."
-        )
-    )
-    try:
-        number = clean_id_number(id_number)
-    except ValidationError as error:
-        raise BindingRefused(error.messages[0]) from error
-    person = person_find(id_number=number)
-    if person is None or person.name.replace(" ", "") != name.replace(" ", ""):
-        raise unverifiable
-    with transaction.atomic():
-        person = Person.objects.select_for_update().get(pk=person.pk)
-        if person.user_id and person.user_id != user.pk:
-            raise BindingRefused(
-                _(
-                    "This identity is already linked to another account. If that is not you, "
-                    "please ask the organiser or your enterprise administrator."
-                )
-            )
-        person.user = user
-        person.save(update_fields=["user", "updated_at"])
-    return person

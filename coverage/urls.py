@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from coverage.accidents import urls as accidents
 from coverage.dashboards import urls as dashboards
+from coverage.identity import urls as identity
 from coverage.rosters import urls as rosters
 from coverage.sessions import urls as sessions
 
@@ -15,5 +16,6 @@ urlpatterns = [
     *accidents.urlpatterns,
     *rosters.urlpatterns,
     *sessions.urlpatterns,
+    *identity.urlpatterns,
     path("", include("coverage.private_files.urls")),
 ]

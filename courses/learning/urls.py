@@ -10,6 +10,7 @@ app_name = "courses"
 urlpatterns = [
     path("", views.my_learning, name="my_learning"),
     path("courses/<int:course_id>/enrol/", views.course_enrol, name="enrol"),
+    path("courses/<int:course_id>/identity/", views.course_identity, name="course_identity"),
     path("lessons/<int:lesson_id>/done/", views.lesson_complete, name="lesson_done"),
     path(
         "lessons/<int:lesson_id>/videos/<int:media_id>/play/", views.video_play, name="video_play"

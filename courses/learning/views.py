@@ -26,6 +26,8 @@ from courses.learning.selectors import (
 )
 from courses.models import CourseIndexPage, CoursePage, LessonPage, VideoProgress
 from courses.selectors import enrolment_for
+from coverage.identity.views import identity_bind_page
+from coverage.jurisdiction import self_enrolment_allowed
 from coverage.models import Person
 
 MISSING_MESSAGES = {
@@ -72,11 +74,29 @@ def course_enrol(request, course_id: int):
         # A course counts toward coverage and ends in a certificate with the learner's name:
         # both need to know who the learner is, once.
         messages.info(request, _("Confirm your name and ID number once before you start."))
+        if course.is_public:
+            return redirect("courses:course_identity", course_id=course.pk)
         return redirect(_identity_bind_url(course.url))
+    if not self_enrolment_allowed(person, open_course=course.is_public):
+        messages.error(
+            request,
+            _(
+                "This course is for people on an organisation's roster: ask your enterprise to "
+                "assign it to you. Open courses (公开课) are open to everyone."
+            ),
+        )
+        return redirect(course.url)
     _enrolment, created = services.course_enrol(person=person, course=course)
     if created:
         messages.success(request, _("You are enrolled. Start with the first lesson."))
     return redirect(course.url)
+
+
+@login_required
+def course_identity(request, course_id: int):
+    """Name and ID number for an open course: someone on no roster becomes a person here."""
+    course = get_object_or_404(CoursePage.objects.live().filter(is_public=True), pk=course_id)
+    return identity_bind_page(request, next_url=course.url, create=True, course_title=course.title)
 
 
 def course_open(request, course: CoursePage, *args, **kwargs):
@@ -87,6 +107,11 @@ def course_open(request, course: CoursePage, *args, **kwargs):
     request.is_preview = False
     context = course.get_context(request, *args, **kwargs)
     context.update(course_progress(course=course, user=request.user, lessons=context["lessons"]))
+    if request.user.is_authenticated and not course.is_public and not context["enrolment"]:
+        person = Person.objects.filter(user=request.user).first()
+        context["enrolment_closed"] = person is not None and not self_enrolment_allowed(
+            person, open_course=False
+        )
     return TemplateResponse(request, course.get_template(request, *args, **kwargs), context)
 
 

@@ -60,5 +60,4 @@ urlpatterns = [
     ),
     path("sessions/<int:pk>/checkin/", checkin.checkin_confirm, name="checkin_confirm"),
     path("checkins/<int:pk>/", checkin.checkin_done, name="checkin_done"),
-    path("me/identity/", checkin.identity_bind, name="identity_bind"),
 ]

@@ -114,6 +114,10 @@ def _course_install(
             )
             course.add_child(instance=page)
             page.save_revision().publish()
+    elif course.is_public != fields.get("is_public", False):
+        # Demo databases made before open courses existed get the flag on a re-run.
+        course.is_public = fields.get("is_public", False)
+        course.save_revision().publish()
     _questions_install(course, bank)
     return course
 

@@ -13,6 +13,7 @@ def test_demo_courses_are_complete_and_the_school_course_has_the_plans_content()
     call_command("load_demo", verbosity=0)
     key_staff = CoursePage.objects.live().get(audience=CoursePage.Audience.KEY_STAFF)
     school = CoursePage.objects.live().get(audience=CoursePage.Audience.SCHOOL)
+    assert key_staff.is_public and not school.is_public  # one open course (公开课)
     for course in (key_staff, school):
         lessons = list(course.lessons().specific())
         assert len(lessons) >= 3

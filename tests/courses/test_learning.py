@@ -12,7 +12,12 @@ from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonPage, L
 from courses.services import course_complete_if_done
 from coverage.models import TrainingRecord
 from demo.installers.coverage import demo_id_number
-from tests.factories import LessonProgressFactory, PersonFactory, UserFactory
+from tests.factories import (
+    LessonProgressFactory,
+    PersonFactory,
+    RosterEntryFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +54,10 @@ def course(db):
 
 
 def _learner(serial=1, name="张伟"):
+    """A worker on a roster: courses that are not open are for them (test_open_courses.py)."""
     user = UserFactory()
-    PersonFactory(id_number=demo_id_number(serial, "220102"), name=name, user=user)
+    person = PersonFactory(id_number=demo_id_number(serial, "220102"), name=name, user=user)
+    RosterEntryFactory(person=person)
     return user
 
 

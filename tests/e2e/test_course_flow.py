@@ -25,7 +25,7 @@ from demo.installers.coverage import demo_id_number
 from demo.installers.publicity import home_page_install
 from media.models import MediaItem
 from media.services import media_item_transcode
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, RosterEntryFactory, UserFactory
 from tests.helpers.media import H264, item_create, picture, sound, video_make
 
 pytestmark = [
@@ -112,7 +112,10 @@ def course(film):
 @pytest.fixture
 def worker(live_server, phone_page):
     user = UserFactory()
-    PersonFactory(id_number=demo_id_number(7, "220102"), name="张伟", user=user)
+    # On a roster: a course that is not open (公开课) is for people an organisation knows.
+    RosterEntryFactory(
+        person=PersonFactory(id_number=demo_id_number(7, "220102"), name="张伟", user=user)
+    )
     client = Client()
     client.force_login(user)
     phone_page.context.add_cookies(

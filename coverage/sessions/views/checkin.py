@@ -3,20 +3,14 @@
 import secrets
 import time
 
-from allauth.core import ratelimit
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
-from coverage import services
 from coverage.audit.client_ip import client_ip
 from coverage.models import Attendance, Person, TrainingSession
-from coverage.services import BindingRefused
 from coverage.sessions import tokens
-from coverage.sessions.forms import IdentityForm
 from coverage.sessions.selectors import checkin_session_find
 from coverage.sessions.services import (
     REFUSALS,
@@ -185,27 +179,3 @@ def checkin_done(request, pk):
         Attendance.objects.select_related("session", "person"), pk=pk, person__user=request.user
     )
     return render(request, "coverage/checkin_done.html", {"attendance": attendance})
-
-
-@login_required
-def identity_bind(request):
-    next_url = request.GET.get("next") or request.POST.get("next") or reverse("accounts:home")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("accounts:home")
-    if Person.objects.filter(user=request.user).exists():
-        return redirect(next_url)
-    form = IdentityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not ratelimit.consume(request, action="bind_identity", user=request.user):
-            form.add_error(None, _("Too many attempts. Please try again in an hour."))
-        else:
-            try:
-                services.identity_bind(
-                    user=request.user,
-                    id_number=form.cleaned_data["id_number"],
-                    name=form.cleaned_data["name"],
-                )
-                return redirect(next_url)
-            except BindingRefused as refusal:
-                form.add_error(None, refusal.message)
-    return render(request, "coverage/identity_bind.html", {"form": form, "next": next_url})

@@ -31,6 +31,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "accounts",
     "coverage",
+    "coverage.identity",
     "jobs",
     "publicity",
     "reminders",
@@ -215,7 +216,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "verify_phone": "20/h/ip,1/m/key,5/h/key",
     "login_failed": "10/m/ip,5/5m/key",
-    # Binding an account to a name + ID number (coverage.services.identity_bind).
+    # Binding an account to a name + ID number (coverage.identity.services.identity_bind).
     "bind_identity": "5/h/user,20/h/ip",
 }
 # Proxies in front of the site that append to X-Forwarded-For (1 behind the one nginx of the
