@@ -3,13 +3,15 @@
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coverage.models import Role
 from reports.figures import report_figures
+from reports.services import report_submit
 from tests.factories import EnterpriseFactory, PersonFactory, RosterEntryFactory
-from tests.reports.conftest import YEAR, trained
+from tests.reports.conftest import SHANGHAI, YEAR, trained
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,16 @@ def test_the_report_costs_the_same_number_of_queries_whatever_its_size(
         figures = report_figures(region=city, year=YEAR)
     assert figures["coverage"]["required"] == 4 + 40
     assert len(small.captured_queries) <= 30
+
+
+def test_last_years_figure_is_last_years_submitted_snapshot_when_there_is_one(
+    world, city, city_regulator
+):
+    # Submitted on 1 December 2025, it froze the maintained counts as they stood when this
+    # test runs (75 %), where counting from training dates gives 25 %: the snapshot wins.
+    with time_machine.travel(datetime.datetime(2025, 12, 1, 10, tzinfo=SHANGHAI), tick=False):
+        report_submit(region=city, year=2025, user=city_regulator)
+    coverage = report_figures(region=city, year=YEAR)["coverage"]
+    assert coverage["last_year"]["source"] == "snapshot"
+    assert (coverage["last_year"]["percent"], coverage["change"]) == (75.0, 0.0)
+    assert coverage["by_role"][Role.MANAGER]["last_year_percent"] == 100.0

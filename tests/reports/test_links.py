@@ -29,3 +29,11 @@ def test_the_province_is_led_to_its_cities_submissions(world, province_regulator
     client.force_login(province_regulator)
     response = client.get(reverse("reports:index"))
     assert response.url == reverse("reports:submissions", kwargs={"code": "220000", "year": YEAR})
+
+
+def test_the_provinces_own_report_page_has_no_submit_button(world, province_regulator, client):
+    client.force_login(province_regulator)
+    response = client.get(reverse("reports:detail", kwargs={"code": "220000", "year": YEAR}))
+    assert response.status_code == 200
+    assert b'data-testid="submit-report"' not in response.content
+    assert "吉林省" in response.content.decode()
