@@ -41,11 +41,16 @@ class EnterpriseFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, region: Region, **kwargs):
+    def __init__(
+        self, *args, region: Region, industries: QuerySet[Industry] | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Region.objects.filter(path__startswith=region.path).exclude(
             pk=region.pk
         )
+        if industries is not None:
+            # A department's regulator picks among the industries they see, not all of them.
+            self.fields["industry"].queryset = industries
 
 
 def enterprises_filtered(enterprises: QuerySet[Enterprise], form: EnterpriseFilterForm):

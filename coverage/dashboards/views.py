@@ -25,7 +25,7 @@ from coverage.jurisdiction import (
     region_in_scope_or_404,
     sees_full_identifiers,
 )
-from coverage.models import Enterprise, Role, RosterEntry, TrainingTarget
+from coverage.models import Enterprise, Industry, Role, RosterEntry, TrainingTarget
 from coverage.selectors import (
     coverage_by_industry,
     coverage_by_role,
@@ -86,7 +86,13 @@ def region_detail(request, code):
     scope = enterprises_in_scope(request.user)
     view = region_view(request.user, region)
     in_region = view.enterprises
-    form = EnterpriseFilterForm(request.GET or None, region=region)
+    form = EnterpriseFilterForm(
+        request.GET or None,
+        region=region,
+        industries=Industry.objects.filter(pk__in=in_region.values("industry_id"))
+        if view.key
+        else None,
+    )
     enterprises = enterprises_filtered(
         enterprises_with_coverage(target=target, enterprises=in_region), form
     )

@@ -175,6 +175,8 @@ def test_region_page_figures_are_a_recount_over_the_departments_enterprises(clie
     assert response.context["trend"][-1].figures.required == summary.people.required
     content = response.content.decode()
     assert f"{Department.HOUSING.label} · 建筑施工" in content
+    industry_choices = response.context["form"].fields["industry"].queryset
+    assert list(industry_choices.values_list("code", flat=True)) == ["construction"]
 
 
 def test_region_page_of_an_hrss_regulator_counts_every_enterprise(client, province):
