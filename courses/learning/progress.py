@@ -32,12 +32,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.learning.services import lesson_complete, lesson_progress_open
-from courses.models import Enrolment, LessonPage, PlaybackLease, VideoProgress
+from courses.models import Enrolment, LessonPage, PlaybackEvent, PlaybackLease, VideoProgress
 
 WATCHED_SHARE = 0.9
 # Network jitter and timer granularity between the player's clock and the server's.
 CLOCK_SLACK_SECONDS = 3.0
 BEAT_SLACK_SECONDS = 1.0
+# A lease whose device beat this recently was still playing when another device took it.
+TAKEOVER_ACTIVE = datetime.timedelta(seconds=60)
+# Refused seconds below this are jitter, not a sped-up or duplicated player: not logged.
+REFUSED_LOGGED_SECONDS = 5.0
 
 
 def intervals_merge(intervals: list[list[float]]) -> list[list[float]]:
@@ -135,29 +139,58 @@ def video_progress_for(*, enrolment: Enrolment, lesson: LessonPage, media) -> Vi
     return video
 
 
-def video_play(*, user, video: VideoProgress) -> PlaybackLease:
-    """Play on this device: a new lease, so any other device of the account stops earning."""
+def video_play(*, user, video: VideoProgress, device: str = "") -> PlaybackLease:
+    """Play on this device: a new lease, so any other device of the account stops earning.
+    The play is logged with its device, and a takeover from another device that was still
+    playing is logged with that device (the integrity detectors read both)."""
     now = timezone.now()
-    lease, _ = PlaybackLease.objects.update_or_create(
-        user=user,
-        defaults={
-            "token": uuid.uuid4(),
-            "video": video,
-            "started_at": now,
-            "last_beat_at": now,
-            "last_presence_at": now,
-            "credited_seconds": 0,
-            "last_seq": 0,
-        },
-        create_defaults={
-            "token": uuid.uuid4(),
-            "video": video,
-            "started_at": now,
-            "last_beat_at": now,
-            "last_presence_at": now,
-            "credit_clock": now,
-        },
-    )
+    device = device[:64]
+    with transaction.atomic():
+        previous = PlaybackLease.objects.select_for_update().filter(user=user).first()
+        events = [
+            PlaybackEvent(
+                user=user, kind=PlaybackEvent.Kind.PLAY, at=now, device=device, video=video
+            )
+        ]
+        if (
+            previous is not None
+            and previous.device != device
+            and now - previous.last_beat_at <= TAKEOVER_ACTIVE
+        ):
+            events.append(
+                PlaybackEvent(
+                    user=user,
+                    kind=PlaybackEvent.Kind.TAKEOVER,
+                    at=now,
+                    device=device,
+                    video=video,
+                    other_device=previous.device,
+                    other_beat_at=previous.last_beat_at,
+                )
+            )
+        PlaybackEvent.objects.bulk_create(events)
+        lease, _ = PlaybackLease.objects.update_or_create(
+            user=user,
+            defaults={
+                "token": uuid.uuid4(),
+                "video": video,
+                "device": device,
+                "started_at": now,
+                "last_beat_at": now,
+                "last_presence_at": now,
+                "credited_seconds": 0,
+                "last_seq": 0,
+            },
+            create_defaults={
+                "token": uuid.uuid4(),
+                "video": video,
+                "device": device,
+                "started_at": now,
+                "last_beat_at": now,
+                "last_presence_at": now,
+                "credit_clock": now,
+            },
+        )
     return lease
 
 
@@ -201,6 +234,17 @@ def video_beat(
         lease.credit_clock = clock + datetime.timedelta(seconds=accepted_seconds)
         lease.credited_seconds += accepted_seconds
         lease.save()
+        claimed_seconds = intervals_length(claimed)
+        if claimed_seconds - accepted_seconds >= REFUSED_LOGGED_SECONDS:
+            PlaybackEvent.objects.create(
+                user=user,
+                kind=PlaybackEvent.Kind.REFUSED,
+                at=now,
+                device=lease.device,
+                video=video,
+                claimed_seconds=round(claimed_seconds, 1),
+                accepted_seconds=round(accepted_seconds, 1),
+            )
 
         video.intervals = intervals_merge([*video.intervals, *accepted])
         video.watched_seconds = round(intervals_length(video.intervals), 1)

@@ -2,6 +2,7 @@
 
 import json
 import math
+import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +30,7 @@ from courses.selectors import enrolment_for
 from coverage.identity.views import identity_bind_page
 from coverage.jurisdiction import self_enrolment_allowed
 from coverage.models import Person
+from coverage.sessions.views.checkin import DEVICE_COOKIE
 
 MISSING_MESSAGES = {
     "video": lambda: _("Watch at least 90 percent of the lesson's video first."),
@@ -221,8 +223,9 @@ def _video_for(request, lesson_id: int, media_id: int) -> VideoProgress:
 @require_POST
 def video_play(request, lesson_id: int, media_id: int):
     video = _video_for(request, lesson_id, media_id)
-    lease = progress.video_play(user=request.user, video=video)
-    return JsonResponse(
+    device = request.COOKIES.get(DEVICE_COOKIE, "")
+    lease = progress.video_play(user=request.user, video=video, device=device)
+    response = JsonResponse(
         {
             "token": str(lease.token),
             "position": video.position,
@@ -230,6 +233,17 @@ def video_play(request, lesson_id: int, media_id: int):
             "completed": video.completed_at is not None,
         }
     )
+    if not device:
+        # The check-in's device cookie: the integrity detectors tell devices apart by it.
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(16),
+            max_age=2 * 365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
 
 
 @login_required

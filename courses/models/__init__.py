@@ -4,6 +4,7 @@ from courses.models.learning import (
     CourseAssignment,
     Enrolment,
     LessonProgress,
+    PlaybackEvent,
     PlaybackLease,
     VideoProgress,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "ExamAttempt",
     "LessonPage",
     "LessonProgress",
+    "PlaybackEvent",
     "PlaybackLease",
     "Question",
     "VideoProgress",

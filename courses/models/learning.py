@@ -165,6 +165,40 @@ class PlaybackLease(models.Model):
     # which real time has been spent on credited seconds. A new lease does not refill it.
     credit_clock = models.DateTimeField(null=True)
     last_seq = models.BigIntegerField(default=0)
+    # The browser's device cookie (coverage's check-in cookie): tells a takeover by another
+    # device from a reload on the same one.
+    device = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.token}"
+
+
+class PlaybackEvent(models.Model):
+    """What the lease and the credit bucket refused, kept for the nightly integrity detectors
+    (coverage IntegritySignal): the rules above prevent the cheating, this says it was tried.
+    Written in the transaction that decided it; one row per play and per refusing heartbeat."""
+
+    class Kind(models.TextChoices):
+        PLAY = "play", _("Playback started")
+        TAKEOVER = "takeover", _("Took the lease from a device still playing")
+        REFUSED = "refused", _("Credit refused (faster than real time)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="playback_events"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField()
+    device = models.CharField(max_length=64, blank=True)
+    video = models.ForeignKey(VideoProgress, on_delete=models.CASCADE, null=True, related_name="+")
+    # takeover: the device that was playing and its last heartbeat.
+    other_device = models.CharField(max_length=64, blank=True)
+    other_beat_at = models.DateTimeField(null=True, blank=True)
+    # refused: the seconds claimed and the seconds credited.
+    claimed_seconds = models.FloatField(default=0)
+    accepted_seconds = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "at"], name="playback_event_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
