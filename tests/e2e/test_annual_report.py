@@ -102,3 +102,11 @@ def test_a_city_writes_downloads_and_submits_and_the_province_sees_it(
         assert province.evaluate("document.documentElement.scrollWidth") <= 1280
     finally:
         context.close()
+
+
+def test_the_report_fits_a_phone(live_server, changchun, phone_page):
+    sign_in(phone_page, live_server, "changchun@example.cn")
+    phone_page.goto(f"{live_server.url}/reports/220100/")
+    phone_page.wait_for_selector("[data-testid=report-text]")
+    # Wide tables scroll inside their own box; the page itself does not scroll sideways.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
