@@ -201,3 +201,17 @@ def test_the_claims_page_reads_a_constant_number_of_queries(
     with django_assert_max_num_queries(10):
         page = client.get(claims_url(enterprise))
     assert page.text.count("职工") >= 5
+
+
+def test_superusers_see_the_claims_in_the_django_admin_without_changing_them(client, rostered):
+    client.force_login(UserFactory(phone="+8613800000002"))
+    bind(client, "张三", id_number(1))
+    claim = IdentityClaim.objects.get()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    listing = client.get(reverse("admin:identity_identityclaim_changelist"))
+    assert listing.status_code == 200 and "138****0002" in listing.text
+    client.post(
+        reverse("admin:identity_identityclaim_change", args=[claim.pk]), {"status": "confirmed"}
+    )
+    claim.refresh_from_db()
+    assert claim.status == IdentityClaim.Status.PENDING
