@@ -494,3 +494,54 @@ class ReminderRuleFactory(DjangoModelFactory):
     threshold_percent = 100
     days_before = 30
     is_active = True
+
+
+# Prevention projects
+
+
+class PaymentStandardFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.PaymentStandard"
+        django_get_or_create = ["code"]
+
+    code = "training_person_hour"
+    name = "培训（每人每学时）"
+    unit = "person_hour"
+    amount = 20
+    valid_from = datetime.date(2021, 1, 1)
+
+
+class ProjectFactory(DjangoModelFactory):
+    """A draft training project of an enterprise in its own region."""
+
+    class Meta:
+        model = "projects.Project"
+
+    code = factory.Sequence(lambda n: f"2025-TEST-{n:04d}")
+    title = factory.Sequence(lambda n: f"工伤预防培训项目{n}")
+    applicant = factory.SubFactory(EnterpriseFactory)
+    year = 2025
+    region = factory.LazyAttribute(lambda o: o.applicant.region)
+    kind = "training"
+    planned_people = 200
+    planned_sessions = 4
+
+
+class ExpertFactory(DjangoModelFactory):
+    """A pool member in term and available; `field` cycles through three fields."""
+
+    class Meta:
+        model = "projects.Expert"
+
+    name = factory.Sequence(lambda n: f"专家{n}")
+    field = factory.Iterator(["injury_prevention", "work_safety", "occupational_health"])
+    organisation_name = factory.Sequence(lambda n: f"吉林大学第{n}研究所")
+    term_start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
+    term_end = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=700))
+
+
+def department_regulator_of(region: Region, department: str) -> User:
+    """An account regulating the region for one joint-meeting department (人社 hrss, 社保 …)."""
+    return MembershipFactory(
+        role=Membership.Role.REGULATOR, enterprise=None, region=region, department=department
+    ).user

@@ -25,6 +25,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("reports/", include("reports.urls")),
     path("ledger/", include("ledger.urls")),
+    path("projects/", include("projects.urls")),
     path("api/", include(("coverage.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("sitemap.xml", site_files.sitemap, name="sitemap"),

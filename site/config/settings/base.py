@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "reminders",
     "reports",
     "ledger",
+    "projects",
     "courses",
     "media",
     # Demo data and `load_demo`; not part of the product (nothing else imports it).
