@@ -5,6 +5,7 @@ from coverage.models import (
     DepartmentScope,
     Enterprise,
     Industry,
+    KeyDesignation,
     Membership,
     Region,
     TrainingFrequency,
@@ -20,13 +21,13 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "is_key"]
+    list_display = ["code", "name"]
 
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
-    list_display = ["name", "credit_code", "kind", "region", "industry", "is_key"]
-    list_filter = ["kind", "is_key", "industry"]
+    list_display = ["name", "credit_code", "kind", "region", "industry"]
+    list_filter = ["kind", "industry"]
     search_fields = ["name", "credit_code"]
     autocomplete_fields = ["region"]
     list_select_related = ["region", "industry"]
@@ -46,6 +47,16 @@ class DepartmentScopeAdmin(admin.ModelAdmin):
     @admin.display(description=_("industries"))
     def industry_names(self, obj) -> str:
         return "、".join(industry.name for industry in obj.industries.all())
+
+
+@admin.register(KeyDesignation)
+class KeyDesignationAdmin(admin.ModelAdmin):
+    list_display = ["year", "kind", "region", "industry", "enterprise", "project_name"]
+    list_filter = ["year", "kind", "industry"]
+    search_fields = ["enterprise__name", "enterprise__credit_code", "project_name", "region__name"]
+    autocomplete_fields = ["region", "enterprise", "project_enterprises"]
+    list_select_related = ["region", "industry", "enterprise"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
 
 
 @admin.register(Membership)

@@ -14,6 +14,7 @@ from coverage.models import (
     AccidentFigures,
     DepartmentScope,
     Enterprise,
+    KeyDesignation,
     Membership,
     Region,
     TrainingSession,
@@ -371,3 +372,13 @@ def ledger_may_correct(user, person) -> bool:
     """Corrections of a person's ledger are the authorities': the regulators who may open the
     person's page (and superusers); organisations and the person ask them."""
     return person_page_visible(user, person)
+
+
+def designation_in_scope_or_404(user, **lookup):
+    """A key designation made by a region the user regulates (or one below it), or 404."""
+    return get_object_or_404(
+        KeyDesignation.objects.filter(region__in=regions_in_scope(user)).select_related(
+            "region", "industry", "enterprise"
+        ),
+        **lookup,
+    )

@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
 from coverage.counts.maintain import ALL_ROLES
+from coverage.designations.selectors import enterprises_key, target_years
 from coverage.models import (
     CoveredPerson,
     Enterprise,
@@ -73,8 +74,12 @@ def target_current(*, today: datetime.date | None = None) -> TrainingTarget | No
     )
 
 
-def key_enterprises(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-    return enterprises.filter(is_key=True, kind=Enterprise.Kind.ENTERPRISE)
+def key_enterprises(
+    enterprises: QuerySet[Enterprise], *, target: TrainingTarget
+) -> QuerySet[Enterprise]:
+    """The enterprises key for the target: designated in a year of its period."""
+    first, last = target_years(target)
+    return enterprises_key(enterprises, first_year=first, last_year=last)
 
 
 def _per_year(target: TrainingTarget) -> Coalesce:
@@ -107,7 +112,7 @@ def required_entries(
         RosterEntry.objects.filter(
             end_date__isnull=True,
             role__in=target.required_roles,
-            enterprise__in=key_enterprises(enterprises),
+            enterprise__in=key_enterprises(enterprises, target=target),
         )
         .annotate(per_year=_per_year(target))
         .order_by()
@@ -138,7 +143,10 @@ def _counts(target: TrainingTarget, enterprises: QuerySet[Enterprise], *, by_rol
     (by_role=False) one row per enterprise summing its required roles."""
     roles = {"role__in": target.required_roles} if by_role else {"role": ALL_ROLES}
     return EnterpriseCoverage.objects.filter(
-        target=target, required__gt=0, enterprise__in=key_enterprises(enterprises), **roles
+        target=target,
+        required__gt=0,
+        enterprise__in=key_enterprises(enterprises, target=target),
+        **roles,
     ).order_by()
 
 
@@ -194,7 +202,7 @@ def enterprises_with_coverage(
         condition=Q(coverage_counts__target=target, coverage_counts__role=ALL_ROLES),
     )
     return (
-        key_enterprises(enterprises)
+        key_enterprises(enterprises, target=target)
         .annotate(
             counted=counted,
             required=Coalesce(F("counted__required"), 0),

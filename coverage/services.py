@@ -10,6 +10,7 @@ from coverage.models import (
     DepartmentScope,
     Enterprise,
     Industry,
+    KeyDesignation,
     Person,
     Region,
     RosterEntry,
@@ -72,20 +73,34 @@ def regions_load_jilin() -> Region:
     return province
 
 
+KEY_INDUSTRY_YEARS = range(2021, 2026)
+KEY_INDUSTRY_REASON = "省级默认：吉人社联〔2021〕55号 工伤预防五年行动计划（2021—2025年）"
+
+
 @transaction.atomic
 def industries_load_key() -> list[Industry]:
-    """The plan's five key industries, each new one given to its departments by default;
-    safe to re-run (an existing industry's departments, perhaps edited, are left alone)."""
+    """The plan's five key industries, each new one given to its departments by default and
+    designated by the province for each year 2021–2025 (when the province is loaded); safe
+    to re-run (an existing industry's departments, perhaps edited, are left alone)."""
     industries = []
     for code, name in KEY_INDUSTRIES:
-        industry, created = Industry.objects.update_or_create(
-            code=code, defaults={"name": name, "is_key": True}
-        )
+        industry, created = Industry.objects.update_or_create(code=code, defaults={"name": name})
         if created:
             departments = [d for d, codes in DEPARTMENT_INDUSTRIES.items() if code in codes]
             for scope in DepartmentScope.objects.filter(department__in=departments):
                 scope.industries.add(industry)
         industries.append(industry)
+    province = Region.objects.filter(code=JILIN_CODE).first()
+    if province is not None:
+        for industry in industries:
+            for year in KEY_INDUSTRY_YEARS:
+                KeyDesignation.objects.get_or_create(
+                    kind=KeyDesignation.Kind.INDUSTRY,
+                    region=province,
+                    industry=industry,
+                    year=year,
+                    defaults={"reason": KEY_INDUSTRY_REASON},
+                )
     return industries
 
 
@@ -96,7 +111,6 @@ def enterprise_save(
     region: Region,
     industry: Industry | None = None,
     kind: str = Enterprise.Kind.ENTERPRISE,
-    is_key: bool = False,
 ) -> Enterprise:
     """Create or update an organisation by its credit code (validated)."""
     enterprise = Enterprise.objects.filter(credit_code=credit_code).first() or Enterprise(
@@ -106,7 +120,6 @@ def enterprise_save(
     enterprise.region = region
     enterprise.industry = industry
     enterprise.kind = kind
-    enterprise.is_key = is_key
     enterprise.full_clean()
     enterprise.save()
     return enterprise

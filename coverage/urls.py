@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from coverage.accidents import urls as accidents
 from coverage.dashboards import urls as dashboards
+from coverage.designations import urls as designations
 from coverage.identity import urls as identity
 from coverage.rosters import urls as rosters
 from coverage.sessions import urls as sessions
@@ -14,6 +15,7 @@ app_name = "coverage"
 urlpatterns = [
     *dashboards.urlpatterns,
     *accidents.urlpatterns,
+    *designations.urlpatterns,
     *rosters.urlpatterns,
     *sessions.urlpatterns,
     *identity.urlpatterns,

@@ -35,6 +35,7 @@ from coverage.models import (
     Attendance,
     Enterprise,
     Industry,
+    KeyDesignation,
     Membership,
     Person,
     Region,
@@ -99,7 +100,6 @@ class IndustryFactory(DjangoModelFactory):
 
     code = "construction"
     name = "建筑施工"
-    is_key = True
 
 
 def _credit_code(n: int) -> str:
@@ -107,15 +107,52 @@ def _credit_code(n: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
+KEY_YEARS = range(2020, 2031)
+
+
 class EnterpriseFactory(DjangoModelFactory):
     class Meta:
         model = Enterprise
+        skip_postgeneration_save = True
 
     credit_code = factory.Sequence(_credit_code)
     name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
     region = factory.SubFactory(RegionFactory)
     industry = factory.SubFactory(IndustryFactory)
-    is_key = True
+
+    @factory.post_generation
+    def is_key(self, create, extracted, **kwargs):
+        """Key unless is_key=False: designated by its own region for every year of the
+        targets tests use (2020–2030); `is_key__years=[2027]` designates only those years."""
+        if not create or extracted is False:
+            return
+        years = kwargs.get("years", KEY_YEARS)
+        KeyDesignation.objects.bulk_create(
+            KeyDesignation(
+                kind=KeyDesignation.Kind.ENTERPRISE, enterprise=self, region=self.region, year=year
+            )
+            for year in years
+        )
+
+
+class KeyDesignationFactory(DjangoModelFactory):
+    """An enterprise designation by the enterprise's region; pass kind, industry or
+    project_name (and project_enterprises) for the other kinds."""
+
+    class Meta:
+        model = KeyDesignation
+        skip_postgeneration_save = True
+
+    kind = KeyDesignation.Kind.ENTERPRISE
+    year = 2026
+    enterprise = factory.SubFactory(EnterpriseFactory, is_key=False)
+    region = factory.LazyAttribute(lambda o: o.enterprise.region if o.enterprise else None)
+    reason = "研判：近三年事故多发"
+
+    @factory.post_generation
+    def project_enterprises(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.project_enterprises.set(extracted)
 
 
 class MembershipFactory(DjangoModelFactory):

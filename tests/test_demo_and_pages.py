@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from coverage.designations.selectors import industries_key
 from coverage.models import Enterprise, Industry, Membership, Region, TrainingSession
 from demo.installers.coverage import (
     DEMO_ORGANISER,
@@ -57,7 +58,7 @@ def test_demo_data_covers_jilin_and_every_role(demo):
     assert Region.objects.filter(level=Region.Level.ZONE).count() == 3
     assert Region.objects.filter(parent__code="220100").count() >= 10
     assert Region.objects.get(code="220184").parent.code == "220100"  # 公主岭市 since 2020
-    assert Industry.objects.filter(is_key=True).count() == 5
+    assert industries_key().count() == 5
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"enterprise_admin", "institution_admin", "regulator"}
     assert User.objects.filter(groups__name="Editors").exists()

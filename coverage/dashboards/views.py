@@ -16,6 +16,7 @@ from coverage.dashboards.tables import (
     subregion_table,
     trend_table,
 )
+from coverage.designations.selectors import enterprise_is_key
 from coverage.forecast.selectors import coverage_trend, region_forecast, region_trend
 from coverage.forecast.trend_scope import region_view
 from coverage.jurisdiction import (
@@ -214,6 +215,7 @@ def enterprise_detail(request, credit_code):
         "coverage/enterprise_dashboard.html",
         {
             "enterprise": enterprise,
+            "is_key": enterprise_is_key(enterprise=enterprise, target=target),
             "target": target,
             "targets": TrainingTarget.objects.all(),
             "totals": coverage_totals(target=target, enterprises=one),

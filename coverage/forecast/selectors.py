@@ -76,7 +76,7 @@ def _scope(
     """The WHERE clause of the target's entries in the scope's key enterprises."""
     roles = [role] if role else [str(r) for r in target.required_roles]
     scope_sql, scope_params = (
-        key_enterprises(enterprises).order_by().values("pk").query.sql_with_params()
+        key_enterprises(enterprises, target=target).order_by().values("pk").query.sql_with_params()
     )
     placeholders = ", ".join(["%s"] * len(roles))
     return (
@@ -134,7 +134,7 @@ def enterprise_paces(
     roles = [str(role) for role in target.required_roles]
     role_list = ", ".join(["%s"] * len(roles))
     scope_sql, scope_params = (
-        key_enterprises(enterprises).order_by().values("pk").query.sql_with_params()
+        key_enterprises(enterprises, target=target).order_by().values("pk").query.sql_with_params()
     )
     # MATERIALIZED: the window's few new coverages counted once, whatever the planner
     # believes of the count rows (a stale estimate once re-ran this per enterprise).
@@ -292,9 +292,12 @@ def region_trends_warm() -> int:
     regulator's view sees it; returns how many were computed."""
     today = timezone.localdate()
     targets = TrainingTarget.objects.filter(start_date__lte=today)
-    regions = Region.objects.filter(
-        pk__in=Enterprise.objects.filter(is_key=True).values("region_id")
-    ).values_list("path", flat=True)
+    # Regions with an enterprise key for some current target (designations are per year).
+    region_ids: set[int] = set()
+    for target in targets:
+        key = key_enterprises(Enterprise.objects.all(), target=target)
+        region_ids.update(key.order_by().values_list("region_id", flat=True).distinct())
+    regions = Region.objects.filter(pk__in=region_ids).values_list("path", flat=True)
     wanted = {code for path in regions for code in path.strip("/").split("/")}
     regions = list(Region.objects.filter(code__in=wanted))
     # And each region as the departments narrowing some regulator's view of it see it.

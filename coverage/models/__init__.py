@@ -1,12 +1,12 @@
 from coverage.models.accidents import AccidentFigures
 from coverage.models.audit import AuditLog
 from coverage.models.counts import CoveredPerson, EnterpriseCoverage
+from coverage.models.designations import KeyDesignation
 from coverage.models.organisations import (
     Department,
     DepartmentScope,
     Enterprise,
     Industry,
-    KeyDesignation,
     Membership,
     Region,
 )

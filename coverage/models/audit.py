@@ -16,6 +16,7 @@ class AuditLog(models.Model):
         ACCIDENT_IMPORT = "accidents", _("Imported accident figures")
         REPORT_SUBMIT = "submit", _("Submitted an annual report")
         REPORT_RETURN = "return", _("Returned an annual report")
+        DESIGNATION = "designation", _("Changed key designations")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True

@@ -42,7 +42,6 @@ class Region(models.Model):
 class Industry(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=60)
-    is_key = models.BooleanField(_("key industry"), default=False)
 
     class Meta:
         ordering = ["code"]
@@ -80,7 +79,6 @@ class Enterprise(models.Model):
         blank=True,
         related_name="enterprises",
     )
-    is_key = models.BooleanField(_("key enterprise"), default=False)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -92,26 +90,6 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class KeyDesignation(models.Model):
-    """A year in which a region designated the enterprise as key (the plan: yearly, from data)."""
-
-    enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="key_designations"
-    )
-    year = models.PositiveSmallIntegerField(_("year"))
-
-    class Meta:
-        ordering = ["year"]
-        verbose_name = _("key designation")
-        verbose_name_plural = _("key designations")
-        constraints = [
-            models.UniqueConstraint(fields=["enterprise", "year"], name="key_designation_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.enterprise} {self.year}"
 
 
 class Department(models.TextChoices):

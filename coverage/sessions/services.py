@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coverage.designations.selectors import enterprises_key
 from coverage.models import (
     Attendance,
     AttendanceChange,
@@ -94,7 +95,11 @@ def _invitations(*, session: TrainingSession, person: Person) -> QuerySet[Roster
         return entries.filter(
             Q(enterprise__in=session.invited_enterprises.all()) | Q(enterprise=session.organiser_id)
         )
-    return entries.filter(enterprise__is_key=True, enterprise__kind=Enterprise.Kind.ENTERPRISE)
+    # Key in the session's year: the designations in force when it is held.
+    year = timezone.localtime(session.starts_at).year
+    return entries.filter(
+        enterprise__in=enterprises_key(Enterprise.objects.all(), first_year=year, last_year=year)
+    )
 
 
 def _check_window(session: TrainingSession, now: datetime.datetime, direction: str) -> None:

@@ -99,7 +99,6 @@ def demo_assignments_install() -> None:
         region=Region.objects.get(code=_OTHER["region"]),
         industry=None,
         kind=Enterprise.Kind.TECHNICAL_SCHOOL,
-        is_key=False,
     )
     _students(school, _CONTENT["school"])
     _students(other_school, _OTHER)

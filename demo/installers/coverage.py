@@ -11,6 +11,7 @@ from stdnum.cn import ric
 from coverage.models import (
     Enterprise,
     Industry,
+    KeyDesignation,
     Region,
     RosterEntry,
     TrainingSession,
@@ -40,17 +41,38 @@ def demo_coverage_install() -> list[Enterprise]:
     """Regions, key industries and a handful of organisations; safe to re-run."""
     regions_load_jilin()
     industries_load_key()
-    return [
+    enterprises = [
         enterprise_save(
             credit_code=spec["credit_code"],
             name=spec["name"],
             region=Region.objects.get(code=spec["county"]),
             industry=Industry.objects.get(code=spec["industry"]) if "industry" in spec else None,
             kind=spec["kind"],
-            is_key=spec["is_key"],
         )
         for spec in _CONTENT["enterprises"]
     ]
+    demo_designations_install()
+    return enterprises
+
+
+def demo_designations_install() -> None:
+    """长春市's own designations for 2026 with their reasons; safe to re-run (a designation
+    is found by region, year and subject)."""
+    for spec in _CONTENT["designations"]:
+        region = Region.objects.get(code=spec["region"])
+        kind = spec["kind"]
+        enterprises = list(Enterprise.objects.filter(credit_code__in=spec.get("credit_codes", [])))
+        designation, _created = KeyDesignation.objects.update_or_create(
+            region=region,
+            year=spec["year"],
+            kind=kind,
+            industry=Industry.objects.get(code=spec["industry"]) if "industry" in spec else None,
+            enterprise=enterprises[0] if kind == KeyDesignation.Kind.ENTERPRISE else None,
+            project_name=spec.get("project_name", ""),
+            defaults={"reason": spec["reason"]},
+        )
+        if kind == KeyDesignation.Kind.PROJECT:
+            designation.project_enterprises.set(enterprises)
 
 
 def demo_id_number(serial: int, region_code: str) -> str:

@@ -8,7 +8,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from coverage.models import Industry, RosterEntry, TrainingFrequency, TrainingTarget
+from coverage.models import Enterprise, Industry, RosterEntry, TrainingFrequency, TrainingTarget
+from coverage.selectors import key_enterprises
 from coverage.services import training_record
 from demo.content import content_load
 
@@ -21,15 +22,16 @@ def demo_frequency_install(*, today: datetime.date | None = None) -> TrainingFre
     run after the rosters and the follow-on plan's target exist."""
     today = today or timezone.localdate()
     industry = Industry.objects.get(code=_CONTENT["industry"])
+    target = TrainingTarget.objects.get(code=_CONTENT["target"])
     rule, _created = TrainingFrequency.objects.update_or_create(
-        target=TrainingTarget.objects.get(code=_CONTENT["target"]),
+        target=target,
         role=_CONTENT["role"],
         industry=industry,
         defaults={"per_year": _CONTENT["per_year"]},
     )
     entries = RosterEntry.objects.filter(
         enterprise__industry=industry,
-        enterprise__is_key=True,
+        enterprise__in=key_enterprises(Enterprise.objects.all(), target=target),
         role=_CONTENT["role"],
         end_date__isnull=True,
     ).select_related("person")

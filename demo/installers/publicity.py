@@ -14,7 +14,8 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from coverage.models import Industry, Region
+from coverage.designations.selectors import industries_key
+from coverage.models import Region
 from demo.content import content_load
 from publicity.models import (
     ArticleIndexPage,
@@ -165,7 +166,7 @@ def publicity_demo_install() -> HomePage:
     """The home page, the four indexes and their demo pages; safe to re-run."""
     home = home_page_install()
     regions = {region.code: region for region in Region.objects.all()}
-    industries = {industry.code: industry for industry in Industry.objects.filter(is_key=True)}
+    industries = {industry.code: industry for industry in industries_key()}
 
     articles = _index(home, ArticleIndexPage, "articles")
     for spec in content_load("articles")["articles"]:

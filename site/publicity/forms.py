@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coverage.models import Industry, Region
+from coverage.designations.selectors import industries_key
+from coverage.models import Region
 from publicity.choices import AccidentType, FilingStatus, Topic
 
 
@@ -25,7 +26,7 @@ def _region_field(queryset) -> forms.ModelChoiceField:
 
 def _industry_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        queryset=Industry.objects.filter(is_key=True),
+        queryset=industries_key(),
         to_field_name="code",
         required=False,
         label=_("Key industry"),

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from wagtail.models import Page
 
+from coverage.designations.selectors import industries_key
 from coverage.models import Industry, Region
 from publicity.listings import paginate
 from publicity.models import (
@@ -78,7 +79,7 @@ def campaign_tracking(*, region: Region, year: int) -> CampaignTracking:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    industries = Industry.objects.filter(is_key=True).annotate(
+    industries = industries_key().annotate(
         campaign_count=Coalesce(Subquery(campaigns, output_field=IntegerField()), 0)
     )
     tracking = CampaignTracking(region=region, year=year)

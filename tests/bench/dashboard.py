@@ -22,13 +22,24 @@ covered_people AS (
     WHERE tt.trainingtarget_id = %(target)s AND t.occurred_on BETWEEN %(start)s AND %(end)s
 )"""
 
+# Key as coverage/designations/selectors.py decides it: an enterprise designation of a year
+# in the target's period, or an industry designation by a region containing the enterprise
+# (the bench makes no project designations).
+_KEY = """e.kind = 'enterprise' AND (
+        e.id IN (SELECT d.enterprise_id FROM coverage_keydesignation d
+                 WHERE d.kind = 'enterprise' AND d.year BETWEEN %(first)s AND %(last)s)
+        OR EXISTS (SELECT 1 FROM coverage_keydesignation d
+                   JOIN coverage_region dg ON dg.id = d.region_id
+                   WHERE d.kind = 'industry' AND d.industry_id = e.industry_id
+                     AND d.year BETWEEN %(first)s AND %(last)s AND g.path LIKE dg.path || '%%'))"""
+
 # Required entries: active, in a required role, in a key enterprise in the region.
-_REQUIRED_JOINS = """
+_REQUIRED_JOINS = f"""
     JOIN coverage_region g ON g.id = e.region_id
     LEFT JOIN coverage_rosterentry r
         ON r.enterprise_id = e.id AND r.end_date IS NULL AND r.role = ANY(%(roles)s)
     LEFT JOIN covered_people c ON c.person_id = r.person_id
-    WHERE e.is_key AND e.kind = 'enterprise' AND g.path LIKE %(path)s
+    WHERE {_KEY} AND g.path LIKE %(path)s
 """
 
 # covered_people holds a person once, so count(c.person_id) counts covered entries.
@@ -89,7 +100,7 @@ GROUP BY r.role
 
 # The same figures over the maintained tables (coverage/counts/), written as well as we can:
 # the floor the selectors are held to now that they read those tables.
-_M_BASE = """
+_M_BASE = f"""
 WITH per_enterprise AS (
     SELECT e.id, e.name, e.region_id, e.industry_id, g.path,
            coalesce(c.required, 0) AS required, coalesce(c.covered, 0) AS covered
@@ -97,19 +108,19 @@ WITH per_enterprise AS (
     JOIN coverage_region g ON g.id = e.region_id
     LEFT JOIN coverage_enterprisecoverage c
         ON c.enterprise_id = e.id AND c.target_id = %(target)s AND c.role = ''
-    WHERE e.is_key AND e.kind = 'enterprise' AND g.path LIKE %(path)s
+    WHERE {_KEY} AND g.path LIKE %(path)s
 )
 """
 _M_REGION_FIGURES = _M_BASE + _REGION_FIGURES[len(_BASE) :]
 _M_BY_SUBREGION = _M_BASE + _BY_SUBREGION[len(_BASE) :]
 _M_WORST_PAGE = _M_BASE + _WORST_PAGE[len(_BASE) :]
-_M_BY_ROLE = """
+_M_BY_ROLE = f"""
 SELECT c.role, sum(c.required), sum(c.covered)
 FROM coverage_enterprisecoverage c
 JOIN coverage_enterprise e ON e.id = c.enterprise_id
 JOIN coverage_region g ON g.id = e.region_id
 WHERE c.target_id = %(target)s AND c.role = ANY(%(roles)s)
-  AND e.is_key AND e.kind = 'enterprise' AND g.path LIKE %(path)s
+  AND {_KEY} AND g.path LIKE %(path)s
 GROUP BY c.role
 """
 
@@ -175,6 +186,8 @@ def dashboard_cases(*, target, province, city, province_scope, city_scope) -> li
             "start": target.start_date,
             "end": target.end_date,
             "roles": list(target.required_roles),
+            "first": target.start_date.year,
+            "last": target.end_date.year,
             # "/220000/220100/": the child's code is the part after the region's own codes.
             "child_part": region.path.count("/") + 1,
         }

@@ -53,7 +53,7 @@ TRUNCATED_TABLES = [
     "coverage_membership",
     "coverage_auditlog",
 ]
-EXTRA_INDUSTRIES = [("food", "食品加工", False), ("retail", "批发零售", False)]
+EXTRA_INDUSTRIES = [("food", "食品加工"), ("retail", "批发零售")]
 TRADE_NAMES = list("宏达华信恒通金鑫盛泰东方长白松江鸿运永兴丰源瑞祥天宇北方吉安新城")
 INDUSTRY_WORDS = {
     "hazardous_chemicals": "化工",
@@ -203,8 +203,8 @@ def generate(*, enterprises: int, people: int, records: int, seed: int, processe
         cursor.execute("RESET lock_timeout")
     province = regions_load_jilin()
     industries_load_key()
-    for code, name, is_key in EXTRA_INDUSTRIES:
-        Industry.objects.update_or_create(code=code, defaults={"name": name, "is_key": is_key})
+    for code, name in EXTRA_INDUSTRIES:
+        Industry.objects.update_or_create(code=code, defaults={"name": name})
     target = training_target_default()
     mark = _step("truncate; regions, industries, target (ORM)", mark)
 
@@ -241,7 +241,7 @@ def generate(*, enterprises: int, people: int, records: int, seed: int, processe
         name = f"{place.name}{brand}{word}有限公司{index + 1:05d}"
         enterprise_lines.append(
             f"{index + 1}\t{credit_code(index, region_code)}\t{name}\t{kind}\t"
-            f"{'t' if is_key[index] else 'f'}\t\t\t\t"
+            "\t\t\t"
             f"{industry.pk if industry else NULL}\t{place.pk}\n"
         )
 
@@ -330,7 +330,6 @@ def generate(*, enterprises: int, people: int, records: int, seed: int, processe
                 "credit_code",
                 "name",
                 "kind",
-                "is_key",
                 "contact_name",
                 "contact_phone",
                 "address",
@@ -339,7 +338,18 @@ def generate(*, enterprises: int, people: int, records: int, seed: int, processe
             ],
             _chunked(iter(enterprise_lines)),
         )
-        mark = _step(f"enterprises: {enterprises:,} (COPY)", mark)
+        # Besides the province's key industries (industries_load_key), 80 % of the
+        # enterprises are designated in their own right by their region, for the plan's
+        # last year.
+        key_ids = (np.flatnonzero(is_key) + 1).tolist()
+        cursor.execute(
+            "INSERT INTO coverage_keydesignation "
+            "(kind, year, region_id, enterprise_id, project_name, reason, created_at, updated_at) "
+            "SELECT 'enterprise', %s, e.region_id, e.id, '', '', now(), now() "
+            "FROM coverage_enterprise e WHERE e.id = ANY(%s)",
+            [target.end_date.year, key_ids],
+        )
+        mark = _step(f"enterprises: {enterprises:,} (COPY), their designations", mark)
 
         tasks = [
             (start, min(PEOPLE_CHUNK, people - start), seed)

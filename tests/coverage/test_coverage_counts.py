@@ -41,6 +41,7 @@ from tests.factories import (
     AttendanceFactory,
     EnterpriseFactory,
     IndustryFactory,
+    KeyDesignationFactory,
     PersonFactory,
     RosterEntryFactory,
     TrainingSessionFactory,
@@ -82,7 +83,10 @@ def python_recount(target: TrainingTarget) -> dict[int, tuple[int, int]]:
         return in_year[entry.person_id] >= needed if needed else entry.person_id in covered
 
     figures = {}
-    for enterprise in Enterprise.objects.filter(is_key=True, kind=Enterprise.Kind.ENTERPRISE):
+    years = range(target.start_date.year, target.end_date.year + 1)
+    for enterprise in Enterprise.objects.filter(kind=Enterprise.Kind.ENTERPRISE):
+        if not any(d.year in years for d in enterprise.key_designations.all()):
+            continue
         entries = [
             entry
             for entry in RosterEntry.objects.filter(enterprise=enterprise, end_date__isnull=True)
@@ -131,8 +135,8 @@ def world(jilin):
         IndustryFactory(code="construction", name="建筑施工"),
     ]
     enterprises = [
-        EnterpriseFactory(region=jilin["220102"], is_key=True, industry=industries[0]),
-        EnterpriseFactory(region=jilin["220104"], is_key=True, industry=industries[1]),
+        EnterpriseFactory(region=jilin["220102"], industry=industries[0]),
+        EnterpriseFactory(region=jilin["220104"], industry=industries[1]),
         EnterpriseFactory(region=jilin["220202"], is_key=False, industry=industries[0]),
     ]
     people = [PersonFactory() for _n in range(14)]
@@ -218,8 +222,9 @@ def _change(world, rng, step: int) -> str:
         enterprise.save()
     else:
         enterprise = rng.choice(enterprises)
-        enterprise.is_key = not enterprise.is_key
-        enterprise.save(update_fields=["is_key"])
+        if not enterprise.key_designations.all().delete()[0]:
+            for designated in (2022, year):
+                KeyDesignationFactory(enterprise=enterprise, year=designated)
     return kind
 
 

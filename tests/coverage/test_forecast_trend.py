@@ -62,7 +62,7 @@ def recount(target, enterprises, month_end, role=None):
     roles = [role] if role else target.required_roles
     required = covered = 0
     for entry in RosterEntry.objects.filter(
-        enterprise__in=enterprises.filter(is_key=True), role__in=roles
+        enterprise__in=enterprises.exclude(key_designations=None), role__in=roles
     ):
         if entry.start_date <= month_end and (entry.end_date is None or entry.end_date > month_end):
             required += 1

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
+from coverage.designations.selectors import industries_key
 from coverage.models import Industry, Region
 from publicity.models import (
     ArticleIndexPage,
@@ -45,7 +46,7 @@ def test_demo_puts_each_page_type_under_its_index(publicity_demo):
 def test_demo_has_articles_on_every_topic_and_a_case_in_every_key_industry(publicity_demo):
     for topic in Topic:
         assert ArticlePage.objects.live().filter(topic=topic).count() >= 2
-    key = set(Industry.objects.filter(is_key=True).values_list("code", flat=True))
+    key = set(industries_key().values_list("code", flat=True))
     assert set(CasePage.objects.live().values_list("industry__code", flat=True)) == key
     years = set(CampaignPage.objects.live().values_list("year", flat=True))
     assert {2025, 2026} <= years

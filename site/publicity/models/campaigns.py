@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from coverage.designations.selectors import province_key_industry_condition
 from publicity.caching import AnonymousCacheMixin
 from publicity.listings import campaign_listing
 from publicity.models.base import PUBLICITY_CONTENT_PANELS, PUBLICITY_PROMOTE_PANELS, PublicityPage
@@ -38,7 +39,7 @@ class CampaignPage(PublicityPage):
         verbose_name=_("key industry"),
         on_delete=models.PROTECT,
         related_name="+",
-        limit_choices_to={"is_key": True},
+        limit_choices_to=province_key_industry_condition,
     )
     region = models.ForeignKey(
         "coverage.Region",

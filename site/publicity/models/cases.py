@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from coverage.designations.selectors import province_key_industry_condition
 from publicity.caching import AnonymousCacheMixin
 from publicity.choices import AccidentType
 from publicity.listings import case_listing
@@ -42,7 +43,7 @@ class CasePage(PublicityPage):
         verbose_name=_("industry"),
         on_delete=models.PROTECT,
         related_name="+",
-        limit_choices_to={"is_key": True},
+        limit_choices_to=province_key_industry_condition,
     )
     region = models.ForeignKey(
         "coverage.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"

@@ -44,7 +44,7 @@ def coverage_as_of(
             role__in=target.required_roles,
             start_date__lte=day,
             enterprise__in=key_enterprises(
-                Enterprise.objects.filter(region__path__startswith=region.path)
+                Enterprise.objects.filter(region__path__startswith=region.path), target=target
             ),
         )
         .annotate(done=Exists(covered_by))
