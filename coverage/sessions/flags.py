@@ -87,19 +87,21 @@ class JSONArrayHas(_JSONArrayFunc):
     }
 
 
-def attendance_source_flag(*, attendance: Attendance) -> list[str]:
+def attendance_source_flag(*, attendance: Attendance, counted: tuple | None = None) -> list[str]:
     """Flag the check-in and its companions when its device or address is suspicious, or when
     another check-in of the session came from far away shortly before or after (after the
-    check-in has committed); returns the flags added to this check-in."""
-    session = attendance.session
-    by_address = session.latitude is not None and session.longitude is not None
-    by_address = by_address and bool(attendance.ip_address)
-    located = attendance.latitude is not None and attendance.longitude is not None
-    if not attendance.device and not by_address and not located:
+    check-in has committed); returns the flags added to this check-in. `counted`: the row of
+    `attendance_source_query`, when the caller already ran it (after the commit)."""
+    query = attendance_source_query(attendance)
+    if query is None:
         return []
-    device_people, address_people, address_at_venue, far = _source_counts(
-        attendance, by_address=by_address, located=located
-    )
+    if counted is None:
+        with connection.cursor() as cursor:
+            cursor.execute(*query)
+            counted = cursor.fetchone()
+    device_people, address_people, address_at_venue = counted[:3]
+    far = FarCheckin(*counted[3:]) if len(counted) > 3 and counted[3] is not None else None
+    session = attendance.session
     added = []
     if far is not None and attendance_far_apart_flag(attendance=attendance, other=far):
         added.append(str(Attendance.Flag.FAR_APART))
@@ -112,13 +114,18 @@ def attendance_source_flag(*, attendance: Attendance) -> list[str]:
     return added
 
 
-def _source_counts(
-    attendance: Attendance, *, by_address: bool, located: bool
-) -> tuple[int, int, int, FarCheckin | None]:
-    """Check-ins of the session from the device, from the address, and from the address
+def attendance_source_query(attendance: Attendance) -> tuple[str, list] | None:
+    """The one statement behind the flags of a stored check-in (None when nothing can flag
+    it): check-ins of the session from the device, from the address, and from the address
     located at the venue, the attendance's own included; and, when the check-in is located,
     the latest other located check-in of the session far from it within FAR_APART_WINDOW.
-    One statement: the counts are one aggregate, the far check-in one row joined to it."""
+    The counts are one aggregate, the far check-in one row joined to it."""
+    session = attendance.session
+    by_address = session.latitude is not None and session.longitude is not None
+    by_address = by_address and bool(attendance.ip_address)
+    located = attendance.latitude is not None and attendance.longitude is not None
+    if not attendance.device and not by_address and not located:
+        return None
     # In SQL: the ORM's compile of these three filtered counts took ten times as long as the
     # query (tests/bench/bench_checkin.py), on every check-in. NULL matches nothing: no device
     # (a manual addition has none) or no address counts nobody.
@@ -142,11 +149,7 @@ def _source_counts(
         far_sql, far_params = _far_candidate_sql(attendance)
         sql = f"SELECT c.*, f.* FROM ({sql}) c LEFT JOIN ({far_sql}) f ON 1 = 1"
         params += far_params
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    far = FarCheckin(*row[3:]) if located and row[3] is not None else None
-    return row[0], row[1], row[2], far
+    return sql, params
 
 
 def _flag_add(session, source: Q, flag: str) -> None:

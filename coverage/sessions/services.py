@@ -7,7 +7,7 @@ verified: present for the session's minimum minutes, and checked out when the se
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from coverage.models import (
 )
 from coverage.services import person_find, training_record
 from coverage.sessions import tokens
+from coverage.sessions.checkin_write import attendance_insert
 from coverage.sessions.flags import FAR_FROM_VENUE_METRES, attendance_source_flag
 from coverage.sessions.geo import Location, distance_metres
 
@@ -181,19 +182,16 @@ def attendance_check_in(
         longitude=round(location.longitude, 3) if location else None,
         flags=[str(flag) for flag in flags],
     )
-    # In a transaction although it is one statement: a request given up while the database
-    # hangs closes the connection, and the server then rolls the insert back instead of
-    # storing a check-in the worker was told had failed (tests/config/test_unavailable.py).
-    with transaction.atomic():
-        inserted = _attendance_insert_if_invited(
-            attendance, invitations=_invitations(session=session, person=person)
-        )
+    # In a transaction of its own, the flags' query after its commit (checkin_write.py).
+    inserted, counted = attendance_insert(
+        attendance, invitations=_invitations(session=session, person=person)
+    )
     if not inserted:
         existing = _attendance_existing(session=session, person=person)
         if existing is None:
             raise refuse("not_invited")
         return existing, False
-    attendance.flags += attendance_source_flag(attendance=attendance)
+    attendance.flags += attendance_source_flag(attendance=attendance, counted=counted)
     return attendance, True
 
 
@@ -207,36 +205,6 @@ def _attendance_existing(*, session: TrainingSession, person: Person) -> Attenda
     if existing and existing.removed_at:
         raise refuse("removed")
     return existing
-
-
-def _attendance_insert_if_invited(attendance: Attendance, *, invitations: QuerySet) -> bool:
-    """INSERT … SELECT … WHERE EXISTS (invitation) ON CONFLICT DO NOTHING RETURNING id: the
-    invitation check, the insert and the check for an earlier check-in in one statement, so a
-    check-in costs one round trip here and a double tap never raises. False when nothing was
-    inserted (not invited, or checked in already). The ORM writes neither INSERT … SELECT nor
-    ON CONFLICT DO NOTHING with RETURNING; PostgreSQL and SQLite (3.35+) both take this."""
-    fields = [field for field in Attendance._meta.concrete_fields if not field.primary_key]
-    values = [
-        field.get_db_prep_save(field.pre_save(attendance, True), connection) for field in fields
-    ]
-    invited_sql, invited_params = invitations.values("pk").query.sql_with_params()
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(Attendance._meta.db_table)} "
-        f"({', '.join(quote(field.column) for field in fields)}) "
-        f"SELECT {', '.join(['%s'] * len(fields))} WHERE EXISTS ({invited_sql}) "
-        f"ON CONFLICT ({quote('session_id')}, {quote('person_id')}) DO NOTHING "
-        f"RETURNING {quote(Attendance._meta.pk.column)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, *invited_params])
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    attendance.pk = row[0]
-    attendance._state.adding = False
-    attendance._state.db = connection.alias
-    return True
 
 
 def attendance_check_out(

@@ -324,18 +324,20 @@ def test_check_in_cut_off_at_its_commit_is_stored_whole_and_once(lost):
     pg, wrapper, client, confirm_url = lost
     stopped = []
 
-    def hang_after_the_insert(execute, sql, params, many, context):
+    def hang_at_the_commit(execute, sql, params, many, context):
+        # The check-in's COMMIT goes with the flags' query once the INSERT has answered
+        # (coverage/sessions/checkin_write.py): hung as it is sent, with the INSERT done.
         result = execute(sql, params, many, context)
-        if sql.startswith('INSERT INTO "coverage_attendance"'):
+        if sql == "COMMIT":
             stopped.extend(pg.hang(wrapper.connection.info.backend_pid))
         return result
 
     try:
-        with wrapper.execute_wrapper(hang_after_the_insert):
+        with wrapper.execute_wrapper(hang_at_the_commit):
             response, elapsed = timed(lambda: client.post(confirm_url, {}))
     finally:
         pg.resume(stopped)
-    assert stopped, "the check-in never reached its insert"
+    assert stopped, "the check-in never reached its commit"
     assert_unavailable_page(response, elapsed)
     # The COMMIT reached the server before the client gave up: resumed, the server stores the
     # check-in whole. The worker, told to try again, is shown it and no second one is made.
