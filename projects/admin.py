@@ -72,7 +72,7 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "year"]
     search_fields = ["code", "title", "applicant__name"]
     list_select_related = ["applicant", "region"]
-    autocomplete_fields = ["applicant", "region", "industry"]
+    autocomplete_fields = ["applicant", "region"]
     # The lifecycle's fields: written by the services only, with their event and audit entry.
     readonly_fields = [
         "code",
