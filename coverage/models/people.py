@@ -23,7 +23,10 @@ KEY_ROLES = [Role.MANAGER, Role.SAFETY_HEAD, Role.TEAM_LEADER]
 class Person(models.Model):
     """A natural person, identified by resident ID number; training belongs to the person."""
 
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique by a constraint, not `unique=True`: that also builds a varchar_pattern_ops twin
+    # index for LIKE, which hex hashes never meet, and every new person (a roster import
+    # writes 50,000 at once) would pay for it.
+    id_number_hash = models.CharField(max_length=64, editable=False)
     id_number_encrypted = models.TextField(editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     name = models.CharField(_("name"), max_length=50)
@@ -43,6 +46,9 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash"], name="person_id_number_hash_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.id_number_masked}"
@@ -148,8 +154,15 @@ class RosterEntry(models.Model):
     department = models.CharField(_("department"), max_length=100, blank=True)
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"), null=True, blank=True)
+    # Not indexed: nothing looks entries up by their import (deleting an import, a rare act in
+    # the admin, scans the roster once), and each index costs every entry an import writes.
     source_import = models.ForeignKey(
-        RosterImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+        RosterImport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -169,16 +182,13 @@ class RosterEntry(models.Model):
                 name="roster_entry_ends_after_it_starts",
             ),
         ]
+        # A person's active entries are found through the unique constraint's index, which
+        # starts with the person (a partial index on the person alone duplicated it).
         indexes = [
             models.Index(
                 fields=["enterprise", "role"],
                 condition=Q(end_date__isnull=True),
                 name="roster_active_by_enterprise",
-            ),
-            models.Index(
-                fields=["person"],
-                condition=Q(end_date__isnull=True),
-                name="roster_active_by_person",
             ),
         ]
 
