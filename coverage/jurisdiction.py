@@ -15,6 +15,7 @@ from coverage.models import (
     DepartmentScope,
     Enterprise,
     KeyDesignation,
+    IntegritySignal,
     Membership,
     Region,
     TrainingSession,
@@ -268,6 +269,18 @@ def sessions_in_scope(user) -> QuerySet[TrainingSession]:
     return TrainingSession.objects.filter(
         Q(organiser__in=enterprises) | Q(invited_enterprises__in=enterprises)
     ).distinct()
+
+
+def integrity_signals_in_scope(user) -> QuerySet[IntegritySignal]:
+    """Signs of cheating: an organisation's administrators see those of their organisation
+    (its sessions, its roster), regulators those of the enterprises they regulate; a worker
+    none, not even their own (a signal is a lead for a reviewer, not a verdict)."""
+    return IntegritySignal.objects.filter(enterprise__in=enterprises_in_scope(user))
+
+
+def integrity_reviewer(user) -> bool:
+    """Who has the integrity signals page at all: regulators and organisation administrators."""
+    return is_regulator(user) or enterprises_administered(user).exists()
 
 
 def sees_full_identifiers(user, enterprise: Enterprise) -> bool:

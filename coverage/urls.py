@@ -7,6 +7,7 @@ from coverage.accidents import urls as accidents
 from coverage.dashboards import urls as dashboards
 from coverage.designations import urls as designations
 from coverage.identity import urls as identity
+from coverage.integrity import urls as integrity
 from coverage.rosters import urls as rosters
 from coverage.sessions import urls as sessions
 
@@ -19,5 +20,6 @@ urlpatterns = [
     *rosters.urlpatterns,
     *sessions.urlpatterns,
     *identity.urlpatterns,
+    *integrity.urlpatterns,
     path("", include("coverage.private_files.urls")),
 ]

@@ -19,6 +19,7 @@ from coverage.dashboards.tables import (
 from coverage.designations.selectors import enterprise_is_key
 from coverage.forecast.selectors import coverage_trend, region_forecast, region_trend
 from coverage.forecast.trend_scope import region_view
+from coverage.integrity.selectors import integrity_open_count
 from coverage.jurisdiction import (
     enterprise_in_scope_or_404,
     enterprises_in_scope,
@@ -149,7 +150,10 @@ def region_detail(request, code):
             "by_role": by_role,
             "by_industry": by_industry,
             "form": form,
-            "page": Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page")),
+            # Unreviewed integrity signals per enterprise: a subquery in the page's own query.
+            "page": Paginator(
+                enterprises.annotate(integrity_open=integrity_open_count()), PAGE_SIZE
+            ).get_page(request.GET.get("page")),
             "forecast": forecast.overall,
             "at_risk_subregions": forecast.subregions,
             "at_risk_enterprises": forecast.enterprises[:AT_RISK_SHOWN],

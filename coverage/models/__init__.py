@@ -2,6 +2,7 @@ from coverage.models.accidents import AccidentFigures
 from coverage.models.audit import AuditLog
 from coverage.models.counts import CoveredPerson, EnterpriseCoverage
 from coverage.models.designations import KeyDesignation
+from coverage.models.integrity import IntegritySignal
 from coverage.models.organisations import (
     Department,
     DepartmentScope,
@@ -25,6 +26,7 @@ __all__ = [
     "Enterprise",
     "EnterpriseCoverage",
     "Industry",
+    "IntegritySignal",
     "KeyDesignation",
     "Membership",
     "Person",

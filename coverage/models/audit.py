@@ -17,6 +17,9 @@ class AuditLog(models.Model):
         REPORT_SUBMIT = "submit", _("Submitted an annual report")
         REPORT_RETURN = "return", _("Returned an annual report")
         DESIGNATION = "designation", _("Changed key designations")
+        INTEGRITY_REVIEW = "integrity", _("Reviewed an integrity signal")
+        PROJECT = "project", _("Moved a prevention project on")
+        PANEL_DRAW = "panel_draw", _("Drew an expert panel")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True

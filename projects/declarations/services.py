@@ -19,15 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coverage.models import AuditLog
 from coverage.services import audit_log
 from projects.models import BudgetLine, PaymentStandard, Project, ProjectAttachment, ProjectEvent
 from projects.permissions import Role, acts_as
 
 Status = Project.Status
 
-# coverage's AuditLog actions for projects (the choices live with the model).
-AUDIT_PROJECT = "project"
-AUDIT_PANEL_DRAW = "panel_draw"
+AUDIT_PROJECT = AuditLog.Action.PROJECT
+AUDIT_PANEL_DRAW = AuditLog.Action.PANEL_DRAW
 
 ROLE_LABELS = {
     Role.APPLICANT: gettext_lazy("the applicant's administrator"),

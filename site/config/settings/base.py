@@ -342,6 +342,11 @@ CELERY_BEAT_SCHEDULE = {
     # Each region's monthly trend (a scan of its roster history) ready before the day's views.
     "coverage-trends-warm": {"task": "coverage.region_trends_warm", "schedule": 24 * 60 * 60},
     # Frequency targets count the calendar year (CELERY_TIMEZONE): the new one starts at 0.
+    # Signs of cheating in the last two days' check-ins, learning and exams (courses/integrity/).
+    "integrity-signals-detect": {
+        "task": "courses.integrity_signals_detect",
+        "schedule": crontab(minute=30, hour=2),
+    },
     "coverage-frequency-new-year": {
         "task": "coverage.frequency_year_rebuild",
         "schedule": crontab(minute=5, hour=0, day_of_month=1, month_of_year=1),
