@@ -14,8 +14,8 @@ from coverage.models import (
     AccidentFigures,
     DepartmentScope,
     Enterprise,
-    KeyDesignation,
     IntegritySignal,
+    KeyDesignation,
     Membership,
     Region,
     TrainingSession,
@@ -217,9 +217,7 @@ def region_in_scope_or_404(user, **lookup) -> Region:
 
 
 def _regulates_exactly(user, region: Region | None) -> bool:
-    return (
-        region is not None and user.is_authenticated and region.path in _regulated_paths(user)
-    )
+    return region is not None and user.is_authenticated and region.path in _regulated_paths(user)
 
 
 def report_may_edit(user, region: Region) -> bool:
