@@ -65,8 +65,8 @@ def bench_enterprise():
         credit_code=credit_code(BENCH_CREDIT_INDEX, county.code),
         name="基准测试导入有限公司",
         region=county,
+        # Key or not as the designations in force make it (an enterprise has no is_key now).
         industry=Industry.objects.filter(code="construction").first(),
-        is_key=True,
     )
 
 
