@@ -5,6 +5,7 @@ from projects.models.declarations import (
     ProjectAttachment,
     ProjectEvent,
 )
+from projects.models.evidence import FlagDecision, ProjectCourse, ProjectSession
 from projects.models.experts import Expert, ExpertConflict, ExpertField
 from projects.models.panels import Criterion, Panel, PanelMember, PanelScore
 
@@ -14,11 +15,14 @@ __all__ = [
     "Expert",
     "ExpertConflict",
     "ExpertField",
+    "FlagDecision",
     "Panel",
     "PanelMember",
     "PanelScore",
     "PaymentStandard",
     "Project",
     "ProjectAttachment",
+    "ProjectCourse",
     "ProjectEvent",
+    "ProjectSession",
 ]
