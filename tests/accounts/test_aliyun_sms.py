@@ -33,6 +33,8 @@ TEMPLATES = {
     "verification_code": "SMS_123",
     "unknown_account": "SMS_124",
     "account_exists": "SMS_125",
+    "training_reminder": "SMS_126",
+    "enterprise_reminder": "SMS_127",
 }
 FAILED = "短信发送失败，请稍后重试"
 UNRESERVED = set(string.ascii_letters + string.digits + "-_.~")
