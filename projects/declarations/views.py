@@ -26,6 +26,7 @@ from projects.declarations.services import (
     project_pay,
     project_submit,
 )
+from projects.evidence.views import evidence_context
 from projects.models import Panel, ProjectAttachment
 from projects.panels.services import project_acceptance_start, project_review_start
 from projects.permissions import Role, acts_as, project_visible_or_404, projects_visible
@@ -92,6 +93,7 @@ def project_detail(request, code: str):
             "payment_form": forms.PaymentForm(),
             "draw_form": forms.DrawForm(),
             "has_acceptance_panel": any(p.purpose == Panel.Purpose.ACCEPTANCE for p in panels),
+            **evidence_context(project, user, roles),
         },
     )
 

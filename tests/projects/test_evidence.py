@@ -17,6 +17,7 @@ from tests.factories import (
     AttendanceFactory,
     PaymentStandardFactory,
     TrainingSessionFactory,
+    UserFactory,
     course_build,
     enrol_on_roster,
     enrolment_make,
@@ -191,3 +192,30 @@ def test_project_evidence_command_prints_the_pack_as_json(delivered, capsys):
         "flagged": 4,
         "payable": 25 * 20 + 7 * 5,
     }
+
+
+def test_project_page_shows_the_pack_and_the_panel_strikes_a_flagged_check_in(delivered, client):
+    project, expert = delivered.project, delivered.expert
+    client.force_login(expert.user)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert 'data-testid="payable">470.00<' in page  # 22 h × 20 + 6 people × 5
+    assert delivered.rows[(0, 2)].person.name in page
+    assert 'data-testid="flagged"' in page and 'value="strike"' in page
+    attendance = delivered.rows[(0, 3)]
+    url = f"/projects/{project.code}/evidence/flags/{attendance.pk}"
+    response = client.post(url, {"decision": "strike", "reason": "距会场40公里"})
+    assert response.status_code == 302
+    assert FlagDecision.objects.get(attendance=attendance).decision == "strike"
+    client.force_login(delivered.world.applicant_admin)  # sees the pack, may not decide
+    client.post(
+        url.replace(str(attendance.pk), str(delivered.rows[(0, 2)].pk)), {"decision": "accept"}
+    )
+    assert FlagDecision.objects.count() == 1
+
+
+def test_nobody_outside_the_region_or_panel_links_or_decides(delivered, client):
+    client.force_login(UserFactory())
+    url = f"/projects/{delivered.project.code}/evidence/flags/{delivered.rows[(0, 2)].pk}"
+    assert client.post(url, {"decision": "accept"}).status_code == 404
+    assert client.get(delivered.project.get_absolute_url()).status_code == 404
+    assert not FlagDecision.objects.exists()
