@@ -4,6 +4,7 @@ from projects.declarations import views
 from projects.evidence import views as evidence_views
 from projects.experts import views as expert_views
 from projects.panels import views as panel_views
+from projects.supervision import views as supervision_views
 
 app_name = "projects"
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("declare", views.project_declare_view, name="declare"),
     path("experts/", expert_views.expert_pool, name="experts"),
+    path("supervision/", supervision_views.supervision, name="supervision"),
+    path("supervision/<int:year>", supervision_views.yearly, name="yearly"),
     path("<str:code>/", views.project_detail, name="detail"),
     path("<str:code>/attachments", views.attachment_upload, name="attachment_upload"),
     path("<str:code>/attachments/<int:pk>", views.attachment_download, name="attachment"),

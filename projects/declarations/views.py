@@ -30,6 +30,7 @@ from projects.evidence.views import evidence_context
 from projects.models import Panel, ProjectAttachment
 from projects.panels.services import project_acceptance_start, project_review_start
 from projects.permissions import Role, acts_as, project_visible_or_404, projects_visible
+from projects.supervision.selectors import supervision_condition
 
 
 @login_required
@@ -40,10 +41,16 @@ def project_list(request):
         projects = projects.filter(status=status)
     page = Paginator(projects.order_by("-year", "code"), 50).get_page(request.GET.get("page"))
     may_declare = enterprises_administered(request.user).exists()
+    may_supervise = supervision_condition(request.user) is not None
     return render(
         request,
         "projects/project_list.html",
-        {"page": page, "status": status, "may_declare": may_declare},
+        {
+            "page": page,
+            "status": status,
+            "may_declare": may_declare,
+            "may_supervise": may_supervise,
+        },
     )
 
 

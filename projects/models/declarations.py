@@ -92,6 +92,11 @@ class Project(models.Model):
     paid_amount = models.DecimalField(
         _("amount paid (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    # Deadlines of the supervised steps (事前事中): a step still open after its date is
+    # overdue on the supervision page. Set by 人社 in the admin (the year's notice).
+    declaration_closes = models.DateField(_("declaration window closes"), null=True, blank=True)
+    agreement_due = models.DateField(_("agreement due"), null=True, blank=True)
+    delivery_due = models.DateField(_("delivery due"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("declared by"),
