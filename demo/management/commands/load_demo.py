@@ -15,6 +15,7 @@ from demo.installers.coverage import (
 from demo.installers.frequency import demo_frequency_install
 from demo.installers.history import demo_history_install
 from demo.installers.ledger import demo_ledger_install
+from demo.installers.projects import demo_projects_install
 from demo.installers.publicity import publicity_demo_install
 from demo.installers.reminders import demo_reminders_install
 from demo.installers.reports import demo_reports_install
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         demo_assignments_install()
         demo_reminders_install()
         demo_reports_install()
+        demo_projects_install()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write("Demo sign-ins (SMS codes are printed in this terminal):")
         for spec in DEMO_ACCOUNTS:
