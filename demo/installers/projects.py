@@ -67,7 +67,7 @@ def demo_experts_install(*, today: datetime.date) -> list[Expert]:
     spec = _CONTENT["experts"]
     experts = []
     for index, name in enumerate(spec["names"]):
-        start = today - datetime.timedelta(days=120 * (index % 9))
+        start = today - datetime.timedelta(days=130 * (index % 9))
         organisation = spec["organisations"][index % len(spec["organisations"])]
         expert, _created = Expert.objects.get_or_create(
             name=name,

@@ -11,6 +11,7 @@ from accounts.models import User
 from coverage.identifiers import mobile_to_e164
 from coverage.models import AuditLog
 from projects.evidence.selectors import project_evidence
+from projects.experts.selectors import experts_expiring
 from projects.models import Expert, Panel, Project, ProjectEvent
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -36,6 +37,7 @@ def test_the_demo_has_an_expert_pool_and_three_projects_in_different_states(clie
         AuditLog.objects.filter(action=AuditLog.Action.PROJECT).count(),
     ) == counts
     assert counts[0] == 30
+    assert experts_expiring().count() == 3  # renewal reminders show on the pool page
     by_status = {p.status: p for p in Project.objects.all()}
     assert set(by_status) == {Status.IN_EXECUTION, Status.UNDER_REVIEW, Status.PAID}
 
