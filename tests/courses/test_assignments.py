@@ -294,8 +294,9 @@ def test_org_course_figures_in_a_fixed_number_of_queries(
     url = courses_url(factory["enterprise"])
     client.get(url)  # warm the session and content-type caches
     # user (the session comes from the cache), organisation, administers, 2 figures, course
-    # choices, people choices, and the header's roles (permissions twice, memberships)
-    with django_assert_num_queries(10):
+    # choices, people choices, the header's roles (permissions twice, memberships) and the
+    # bell's unread notices
+    with django_assert_num_queries(11):
         response = client.get(url)
     figures = {f.course.title: f for f in response.context["figures"]}
     key = figures["重点岗位课程"]

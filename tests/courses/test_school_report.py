@@ -114,9 +114,9 @@ def test_school_report_in_a_fixed_number_of_queries(client, schools, django_asse
     client.force_login(schools["city"])
     client.get(URL)
     # session, user, regulated regions, scope check, any school course, totals, count and page
-    # of schools, region and course choices, header roles (permissions twice, memberships):
-    # one query per school would show here.
-    with django_assert_num_queries(13):
+    # of schools, region and course choices, header roles (permissions twice, memberships),
+    # the bell's unread notices: one query per school would show here.
+    with django_assert_num_queries(14):
         response = client.get(URL)
     assert len(response.context["page"]) == 3
 

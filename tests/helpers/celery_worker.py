@@ -136,7 +136,13 @@ class WorkerProcess:
             # Its own process group, so that `kill` takes the pool processes down with it.
             start_new_session=True,
         )
-        self.wait_ready(timeout)
+        try:
+            self.wait_ready(timeout)
+        except BaseException:
+            # A worker that never answered (or a run cut short) must not live on, consuming
+            # the next run's tasks from the same queue.
+            self.kill()
+            raise
 
     def wait_ready(self, timeout: float) -> None:
         from jobs.tasks import worker_ping
