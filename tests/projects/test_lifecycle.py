@@ -134,7 +134,7 @@ def test_each_step_refuses_every_other_role(world, step, status, right):
     for name, user in roles.items():
         if name == right:
             continue
-        with pytest.raises(ProjectRefused, match="Only"):
+        with pytest.raises(ProjectRefused, match="只有"):
             calls[step](user)
         world.project.refresh_from_db()
         assert world.project.status == status, name
@@ -144,9 +144,9 @@ def test_each_step_refuses_every_other_role(world, step, status, right):
 
 
 def test_a_step_out_of_order_is_refused(world):
-    with pytest.raises(ProjectRefused, match="cannot become"):
+    with pytest.raises(ProjectRefused, match="不能变为"):
         project_pay(project=world.project, user=world.social, amount=Decimal(1))
-    with pytest.raises(ProjectRefused, match="budget line"):
+    with pytest.raises(ProjectRefused, match="预算明细"):
         project_submit(project=world.project, user=world.applicant_admin)
     assert not world.project.events.exists()
 
@@ -163,5 +163,5 @@ def test_only_a_serving_member_votes_and_only_once(world):
     with pytest.raises(ProjectRefused):
         panel_vote(member=seat, user=outsider.user, verdict="pass", scores={})
     panel_vote(member=seat, user=seat.expert.user, verdict="pass", scores={})
-    with pytest.raises(ProjectRefused, match="already"):
+    with pytest.raises(ProjectRefused, match="已经表决过"):
         panel_vote(member=seat, user=seat.expert.user, verdict="pass", scores={})

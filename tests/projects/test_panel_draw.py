@@ -46,7 +46,7 @@ def test_a_panel_covers_the_fields_asked_for():
     for seed in range(20):
         chosen = panel_pick(pool=pool, seed=seed, size=3, fields=["finance"])
         assert 50 in {e.expert_id for e in chosen}
-    with pytest.raises(DrawRefused, match="field"):
+    with pytest.raises(DrawRefused, match="领域专家"):
         panel_pick(pool=pool, seed=1, size=3, fields=["occupational_health"])
 
 
