@@ -3,13 +3,10 @@
 from pathlib import Path
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,8 +14,6 @@ from coverage.accidents.rates import FIVE_YEAR_TARGET, YEARLY_TARGET, percent, r
 from coverage.accidents.selectors import accident_overview
 from coverage.accidents.services import accident_figures_import
 from coverage.accidents.template import accident_template_bytes
-from coverage.audit.client_ip import client_ip
-from coverage.audit.exports import CONTENT_TYPES, XLSX
 from coverage.dashboards.departments import regulator_departments
 from coverage.dashboards.filters import target_choice
 from coverage.jurisdiction import (
@@ -26,9 +21,8 @@ from coverage.jurisdiction import (
     is_regulator,
     region_ancestors_in_scope,
     region_in_scope_or_404,
-    regulator_memberships,
 )
-from coverage.rosters.files import RosterFileError
+from coverage.table_uploads import table_upload_page, template_download
 
 
 class AccidentUploadForm(forms.Form):
@@ -59,38 +53,24 @@ def _regulator_only(request) -> None:
 @login_required
 def accident_import(request):
     _regulator_only(request)
-    form = AccidentUploadForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = accident_figures_import(
-                user=request.user, file=upload, filename=upload.name, ip_address=client_ip(request)
-            )
-        except RosterFileError as error:
-            form.add_error("file", str(error))
-        else:
-            if result.imported:
-                messages.success(
-                    request,
-                    _("Figures imported: %(created)s rows added, %(updated)s replaced.")
-                    % {"created": result.created, "updated": result.updated},
-                )
-                home = regulator_memberships(request.user).first()
-                if home is not None:
-                    return redirect("coverage:accident_region", code=home.region.code)
-                return redirect("coverage:accident_import")
-    return render(request, "coverage/accident_import.html", {"form": form, "result": result})
+    return table_upload_page(
+        request,
+        form_class=AccidentUploadForm,
+        table_import=accident_figures_import,
+        imported_message=lambda result: (
+            _("Figures imported: %(created)s rows added, %(updated)s replaced.")
+            % {"created": result.created, "updated": result.updated}
+        ),
+        done_url_name="coverage:accident_region",
+        page_url_name="coverage:accident_import",
+        template_name="coverage/accident_import.html",
+    )
 
 
 @login_required
 def accident_template(request):
     _regulator_only(request)
-    response = HttpResponse(accident_template_bytes(), content_type=CONTENT_TYPES[XLSX])
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename="工伤事故统计模板.xlsx"
-    )
-    return response
+    return template_download(accident_template_bytes(), "工伤事故统计模板.xlsx")
 
 
 def _cells(series, years):

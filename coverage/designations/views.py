@@ -4,16 +4,13 @@ reason, remove, and the import from a file with its template."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coverage.audit.client_ip import client_ip
-from coverage.audit.exports import CONTENT_TYPES, XLSX
 from coverage.designations.forms import DesignationForm, DesignationUploadForm
 from coverage.designations.selectors import designations_in_force, designations_of_region
 from coverage.designations.services import (
@@ -28,9 +25,8 @@ from coverage.jurisdiction import (
     is_regulator,
     region_ancestors_in_scope,
     region_in_scope_or_404,
-    regulator_memberships,
 )
-from coverage.rosters.files import RosterFileError
+from coverage.table_uploads import table_upload_page, template_download
 
 
 def _year(value: str | None) -> int:
@@ -122,35 +118,21 @@ def _regulator_only(request) -> None:
 @login_required
 def designation_import(request):
     _regulator_only(request)
-    form = DesignationUploadForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = designations_import(
-                user=request.user, file=upload, filename=upload.name, ip_address=client_ip(request)
-            )
-        except RosterFileError as error:
-            form.add_error("file", str(error))
-        else:
-            if result.imported:
-                messages.success(
-                    request,
-                    _("Designations imported: %(created)s added, %(updated)s replaced.")
-                    % {"created": result.created, "updated": result.updated},
-                )
-                home = regulator_memberships(request.user).first()
-                if home is not None:
-                    return redirect("coverage:designation_list", code=home.region.code)
-                return redirect("coverage:designation_import")
-    return render(request, "coverage/designation_import.html", {"form": form, "result": result})
+    return table_upload_page(
+        request,
+        form_class=DesignationUploadForm,
+        table_import=designations_import,
+        imported_message=lambda result: (
+            _("Designations imported: %(created)s added, %(updated)s replaced.")
+            % {"created": result.created, "updated": result.updated}
+        ),
+        done_url_name="coverage:designation_list",
+        page_url_name="coverage:designation_import",
+        template_name="coverage/designation_import.html",
+    )
 
 
 @login_required
 def designation_template(request):
     _regulator_only(request)
-    response = HttpResponse(designation_template_bytes(), content_type=CONTENT_TYPES[XLSX])
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename="重点行业企业项目认定模板.xlsx"
-    )
-    return response
+    return template_download(designation_template_bytes(), "重点行业企业项目认定模板.xlsx")
